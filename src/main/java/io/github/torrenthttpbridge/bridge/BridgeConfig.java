@@ -1,0 +1,183 @@
+package io.github.torrenthttpbridge.bridge;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.torrenthttpbridge.origin.OriginClientConfig;
+
+/**
+ * Immutable configuration of a {@link TorrentBridge}, made with {@link #builder()} and validated once, in
+ * {@link Builder#build()}, with messages that name the bad setting.
+ */
+public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                           List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
+                           int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
+                           Duration peerDiscoveryInterval, OriginClientConfig origin) {
+
+    public BridgeConfig {
+        dhtBootstrap = List.copyOf(dhtBootstrap);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bindAddress = bindAddress;
+        b.port = port;
+        b.dhtEnabled = dhtEnabled;
+        b.dhtPort = dhtPort;
+        b.dhtBootstrap = new ArrayList<>(dhtBootstrap);
+        b.dhtPublicRouters = dhtPublicRouters;
+        b.cacheBytes = cacheBytes;
+        b.minFetchBytes = minFetchBytes;
+        b.maxPeers = maxPeers;
+        b.maxPeersPerTorrent = maxPeersPerTorrent;
+        b.maxPendingReads = maxPendingReads;
+        b.peerDiscoveryInterval = peerDiscoveryInterval;
+        b.origin = origin;
+        return b;
+    }
+
+    /** Builder with the defaults documented on each setter. */
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private int port = 6881;
+        private boolean dhtEnabled = true;
+        private int dhtPort = 6881;
+        private List<InetSocketAddress> dhtBootstrap = new ArrayList<>();
+        private boolean dhtPublicRouters = true;
+        private long cacheBytes = 128L * 1024 * 1024;
+        private int minFetchBytes = 1024 * 1024;
+        private int maxPeers = 200;
+        private int maxPeersPerTorrent = 50;
+        private int maxPendingReads = 4096;
+        private Duration peerDiscoveryInterval = Duration.ofSeconds(30);
+        private OriginClientConfig origin = OriginClientConfig.defaults();
+
+        private Builder() {
+            try {
+                bindAddress = InetAddress.getByName("0.0.0.0");
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Address for the peer listener and DHT node. Default: all IPv4 addresses. */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /** TCP port for peers; 0 picks a free one. Default 6881. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Join the Mainline DHT and announce every torrent there. Default on. */
+        public Builder dht(boolean enabled) {
+            this.dhtEnabled = enabled;
+            return this;
+        }
+
+        /** UDP port of the DHT node; 0 picks a free one. Default 6881. */
+        public Builder dhtPort(int port) {
+            this.dhtPort = port;
+            return this;
+        }
+
+        /** Adds a DHT bootstrap node. */
+        public Builder dhtBootstrap(InetSocketAddress node) {
+            this.dhtBootstrap.add(node);
+            return this;
+        }
+
+        public Builder dhtBootstrap(List<InetSocketAddress> nodes) {
+            this.dhtBootstrap = new ArrayList<>(nodes);
+            return this;
+        }
+
+        /** Bootstrap from the public DHT routers (router.bittorrent.com and others). Default on. */
+        public Builder dhtPublicRouters(boolean use) {
+            this.dhtPublicRouters = use;
+            return this;
+        }
+
+        /** Memory for verified pieces, shared by all torrents. Default 128 MiB. */
+        public Builder cacheMiB(long mib) {
+            this.cacheBytes = mib * 1024 * 1024;
+            return this;
+        }
+
+        /** Smallest origin request: small pieces are fetched several at a time. Default 1 MiB. */
+        public Builder minFetchBytes(int bytes) {
+            this.minFetchBytes = bytes;
+            return this;
+        }
+
+        /** Peer connections in all (default 200) and per torrent (default 50). */
+        public Builder maxPeers(int total, int perTorrent) {
+            this.maxPeers = total;
+            this.maxPeersPerTorrent = perTorrent;
+            return this;
+        }
+
+        /** Block requests that may wait for their piece at once; beyond it requests are refused. Default 4096. */
+        public Builder maxPendingReads(int n) {
+            this.maxPendingReads = n;
+            return this;
+        }
+
+        /** How often the DHT and trackers are queried and announced to. Default 30 s. */
+        public Builder peerDiscoveryInterval(Duration interval) {
+            this.peerDiscoveryInterval = interval;
+            return this;
+        }
+
+        /** Origin connection limits, timeouts and retries. */
+        public Builder origin(OriginClientConfig origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        public BridgeConfig build() {
+            if (bindAddress == null) {
+                throw new IllegalArgumentException("bindAddress must be set");
+            }
+            checkPort("port", port);
+            checkPort("dhtPort", dhtPort);
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("cacheMiB must not be negative");
+            }
+            if (minFetchBytes < 16 * 1024 || minFetchBytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("minFetchBytes must be between 16 KiB and 64 MiB, got " + minFetchBytes);
+            }
+            if (maxPeers < 1 || maxPeersPerTorrent < 1) {
+                throw new IllegalArgumentException("maxPeers must be at least 1");
+            }
+            if (maxPendingReads < 1) {
+                throw new IllegalArgumentException("maxPendingReads must be at least 1");
+            }
+            if (peerDiscoveryInterval == null || peerDiscoveryInterval.toMillis() < 100) {
+                throw new IllegalArgumentException("peerDiscoveryInterval must be at least 100 ms");
+            }
+            if (origin == null) {
+                throw new IllegalArgumentException("origin config must be set");
+            }
+            return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
+                    minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin);
+        }
+
+        private static void checkPort(String name, int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + p);
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.github.torrenthttpbridge.bridge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.torrenthttpbridge.engine.BtEngine;
+import io.github.torrenthttpbridge.engine.EngineConfig;
+import io.github.torrenthttpbridge.origin.OriginChangedException;
+import io.github.torrenthttpbridge.origin.OriginClient;
+import io.github.torrenthttpbridge.origin.OriginResource;
+import io.github.torrenthttpbridge.storage.PieceCache;
+import io.github.torrenthttpbridge.storage.VerifiedPieceSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.ProgressListener;
+import io.github.torrenthttpbridge.torrent.TorrentCreator;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seeds files that live on HTTP(S) servers over BitTorrent. One bridge owns one BitTorrent engine (one
+ * listening port, one DHT node), one origin HTTP client and one cache of verified pieces; torrents are added
+ * with {@link #seed(URI, TorrentMetadata)} and removed at any time.
+ *
+ * <pre>{@code
+ * try (TorrentBridge bridge = TorrentBridge.start(BridgeConfig.builder().port(6881).build())) {
+ *     SeedHandle h = bridge.seed(URI.create("https://example.org/big.iso"), TorrentMetadata.parse(bytes));
+ *     System.out.println(bridge.torrentPort() + " " + bridge.peerIdHex() + " " + h.magnetLink());
+ * }
+ * }</pre>
+ */
+public final class TorrentBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TorrentBridge.class);
+
+    private final BridgeConfig config;
+    private final OriginClient origin;
+    private final PieceCache cache;
+    private final BtEngine engine;
+    private final Map<InfoHash, SeedHandle> seeds = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private TorrentBridge(BridgeConfig config) {
+        this.config = config;
+        int port = config.port() != 0 ? config.port() : freeTcpPort(config);
+        int dhtPort = config.dhtPort() != 0 ? config.dhtPort() : freeUdpPort(config);
+        this.origin = new OriginClient(config.origin());
+        this.cache = new PieceCache(config.cacheBytes());
+        try {
+            this.engine = new BtEngine(new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
+                    config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
+                    config.maxPendingReads(), config.peerDiscoveryInterval()));
+            engine.start();
+        } catch (RuntimeException e) {
+            origin.close();
+            throw e;
+        }
+    }
+
+    /** Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns. */
+    public static TorrentBridge start(BridgeConfig config) {
+        TorrentBridge b = new TorrentBridge(config);
+        LOG.info("bridge listening for peers on {}:{}, peer id {}", config.bindAddress().getHostAddress(),
+                b.torrentPort(), b.peerIdHex());
+        return b;
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    public int torrentPort() {
+        return engine.port();
+    }
+
+    public String peerIdHex() {
+        return engine.peerIdHex();
+    }
+
+    /** The DHT node id (hex), once the node runs; empty when the DHT is off. */
+    public Optional<String> dhtNodeIdHex() {
+        return engine.dhtNodeIdHex();
+    }
+
+    /** The origin client the bridge fetches with (shared, so its limits hold for hashing too). */
+    public OriginClient originClient() {
+        return origin;
+    }
+
+    /** Makes a torrent for {@code url} by streaming it once. */
+    public CreatedTorrent createTorrent(URI url, TorrentCreator.Options options, ProgressListener listener) {
+        return UrlTorrentCreator.create(origin, url, options, listener);
+    }
+
+    /**
+     * Seeds {@code torrent} from {@code url}. First probes the origin: it must answer a Range request with
+     * {@code 206} and the torrent's length, or this throws an {@link io.github.torrenthttpbridge.origin.OriginException}
+     * saying what it answered. Seeding starts at once with every piece advertised.
+     */
+    public SeedHandle seed(URI url, TorrentMetadata torrent) {
+        return seed(url, torrent, null);
+    }
+
+    /**
+     * As {@link #seed(URI, TorrentMetadata)}, also checking that the origin's validators still match those seen
+     * when the torrent was made ({@code hashedFrom}), so a file changed since hashing is refused up front.
+     */
+    public SeedHandle seed(URI url, TorrentMetadata torrent, OriginResource hashedFrom) {
+        if (closed) {
+            throw new IllegalStateException("the bridge is closed");
+        }
+        SeedHandle existing = seeds.get(torrent.infoHash());
+        if (existing != null) {
+            if (existing.state() == SeedState.SEEDING) {
+                return existing;
+            }
+            remove(torrent.infoHash());
+        }
+        OriginResource resource = origin.probe(url, torrent.length());
+        if (hashedFrom != null) {
+            String before = hashedFrom.ifRangeValidator();
+            String now = resource.ifRangeValidator();
+            if (before != null && now != null && !before.equals(now)) {
+                throw new OriginChangedException(url, "the file changed since it was hashed (validator " + before
+                        + " is now " + now + ")");
+            }
+        }
+        VerifiedPieceSource pieces = new VerifiedPieceSource(torrent,
+                (offset, length) -> origin.fetchRange(resource, offset, length),
+                cache, config.minFetchBytes(), stale -> onStale(torrent.infoHash()));
+        BtEngine.Running running = engine.seed(torrent, pieces);
+        SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
+        seeds.put(torrent.infoHash(), handle);
+        LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", url, torrent.infoHash(), torrent.length(),
+                torrent.pieceCount(), torrent.pieceLength(), torrent.magnetLink());
+        return handle;
+    }
+
+    private void onStale(InfoHash infoHash) {
+        // keep the handle (its state says STALE) but stop offering the torrent to peers
+        Thread t = new Thread(() -> engine.remove(infoHash), "bridge-stale-" + infoHash.hex().substring(0, 8));
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public Optional<SeedHandle> get(InfoHash infoHash) {
+        return Optional.ofNullable(seeds.get(infoHash));
+    }
+
+    public Collection<SeedHandle> seeds() {
+        return List.copyOf(seeds.values());
+    }
+
+    /** Stops seeding a torrent and drops its cached pieces. */
+    public void remove(InfoHash infoHash) {
+        SeedHandle h = seeds.remove(infoHash);
+        engine.remove(infoHash);
+        if (h != null) {
+            h.pieces().close();
+            h.stopped();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (InfoHash h : List.copyOf(seeds.keySet())) {
+            remove(h);
+        }
+        engine.close();
+        origin.close();
+    }
+
+    private static int freeTcpPort(BridgeConfig config) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(config.bindAddress(), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free TCP port on " + config.bindAddress(), e);
+        }
+    }
+
+    private static int freeUdpPort(BridgeConfig config) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(config.bindAddress(), 0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free UDP port on " + config.bindAddress(), e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.torrenthttpbridge.cli;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.bridge.CreatedTorrent;
+import io.github.torrenthttpbridge.bridge.SeedHandle;
+import io.github.torrenthttpbridge.bridge.SeedStats;
+import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.origin.OriginResource;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "seed", mixinStandardHelpOptions = true,
+        description = "Seed URL over BitTorrent until SIGINT/SIGTERM, fetching verified pieces with Range requests.")
+final class SeedCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "URL", description = "http(s) URL of the file; the server must answer Range requests with 206")
+    URI url;
+
+    @Option(names = "--torrent", paramLabel = "FILE", description = "the .torrent of the file (default: hash the URL now)")
+    Path torrentFile;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "6881", description = "TCP port for peers, 0 = any free (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--dht-port", paramLabel = "N", defaultValue = "6881", description = "UDP port of the DHT node, 0 = any free (default ${DEFAULT-VALUE})")
+    int dhtPort;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "DHT bootstrap node (repeatable)")
+    List<String> bootstrap = new ArrayList<>();
+
+    @Option(names = "--no-public-routers", description = "do not bootstrap the DHT from the public routers")
+    boolean noPublicRouters;
+
+    @Option(names = "--no-dht", description = "do not join the DHT")
+    boolean noDht;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--cache-mib", paramLabel = "N", defaultValue = "128", description = "memory for verified pieces, MiB (default ${DEFAULT-VALUE})")
+    long cacheMib;
+
+    @Option(names = "--piece-size", paramLabel = "BYTES", description = "piece size when hashing the URL (default: automatic)")
+    long pieceSize;
+
+    @Option(names = "--no-webseed", description = "when hashing the URL, do not list it as a web seed")
+    boolean noWebseed;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeedCommand.class);
+
+    @Override
+    public Integer call() throws Exception {
+        Cli.checkUrl(url);
+        if (cacheMib < 0) {
+            throw new IllegalArgumentException("--cache-mib must not be negative");
+        }
+        TorrentMetadata torrent;
+        OriginResource hashedFrom = null;
+        if (torrentFile != null) {
+            torrent = TorrentMetadata.parse(Files.readAllBytes(torrentFile));
+        } else {
+            CreatedTorrent created = CreateCommand.create(url, pieceSize, List.of(), !noWebseed, System.err);
+            torrent = created.torrent();
+            hashedFrom = created.origin();
+        }
+        BridgeConfig.Builder config = BridgeConfig.builder()
+                .bindAddress(InetAddress.getByName(bind))
+                .port(port)
+                .dht(!noDht)
+                .dhtPort(dhtPort)
+                .dhtPublicRouters(!noPublicRouters)
+                .cacheMiB(cacheMib);
+        for (String b : bootstrap) {
+            config.dhtBootstrap(Cli.hostPort(b));
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (TorrentBridge bridge = TorrentBridge.start(config.build())) {
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "seed-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            SeedHandle handle = bridge.seed(url, torrent, hashedFrom);
+            Optional<String> nodeId = waitForNodeId(bridge);
+            PrintStream o = System.out;
+            o.println("torrent port: " + bridge.torrentPort());
+            o.println("dht node id:  " + (noDht ? "(dht off)" : nodeId.orElse("(dht starting)")));
+            o.println("peer id:      " + bridge.peerIdHex());
+            o.println("infohash:     " + torrent.infoHash().hex());
+            o.println("magnet:       " + handle.magnetLink());
+            o.println("seeding; press Ctrl-C to stop");
+            o.flush();
+            while (!stop.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                SeedStats s = handle.stats();
+                LOG.info("{}: {} peers, {} uploaded, {} fetched from origin in {} requests, {} pieces verified, {} failures{}",
+                        torrent.name(), s.peers(), s.uploaded(), s.originBytes(), s.originRequests(), s.piecesVerified(),
+                        s.verificationFailures(), handle.staleReason().map(r -> ", STALE: " + r).orElse(""));
+            }
+            LOG.info("shutting down");
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    private Optional<String> waitForNodeId(TorrentBridge bridge) throws InterruptedException {
+        if (noDht) {
+            return Optional.empty();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Optional<String> id = bridge.dhtNodeIdHex();
+        while (id.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            id = bridge.dhtNodeIdHex();
+        }
+        return id;
+    }
+}

@@ -1,0 +1,225 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import bt.Bt;
+import bt.data.ChunkVerifier;
+import bt.dht.DHTConfig;
+import bt.dht.DHTModule;
+import bt.dht.DHTService;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeerAddress;
+import bt.runtime.BtClient;
+import bt.runtime.BtRuntime;
+import bt.runtime.Config;
+import bt.service.IdentityService;
+import bt.torrent.TorrentSessionState;
+import bt.torrent.data.DataWorker;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that knows Bt: builds the runtime (Guice overrides included), adds and removes torrents, and
+ * reads identities and live figures back. Everything else in the project talks to this class's small API.
+ */
+public final class BtEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BtEngine.class);
+
+    private final EngineConfig config;
+    private final RemoteDataWorker worker;
+    private final BtRuntime runtime;
+    private final Map<InfoHash, Running> running = new ConcurrentHashMap<>();
+
+    /** A torrent being seeded. */
+    public final class Running {
+        private final TorrentMetadata torrent;
+        private final BtClient client;
+        private final RemoteDataWorker.Registration registration;
+        private volatile TorrentSessionState state;
+
+        private Running(TorrentMetadata torrent, BtClient client, RemoteDataWorker.Registration registration) {
+            this.torrent = torrent;
+            this.client = client;
+            this.registration = registration;
+        }
+
+        public TorrentMetadata torrent() {
+            return torrent;
+        }
+
+        /** Bytes of verified piece data written to peers. */
+        public long uploaded() {
+            return registration.uploaded.sum();
+        }
+
+        public long blocksServed() {
+            return registration.blocksServed.sum();
+        }
+
+        /** Block requests refused (out of bounds, overloaded, or the piece could not be fetched and verified). */
+        public long blocksRefused() {
+            return registration.blocksRefused.sum();
+        }
+
+        /** Addresses of connected peers. */
+        public Set<String> peers() {
+            TorrentSessionState s = state;
+            if (s == null) {
+                return Set.of();
+            }
+            return s.getConnectedPeers().stream().map(Object::toString).collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
+    public BtEngine(EngineConfig config) {
+        this.config = config;
+        this.worker = new RemoteDataWorker(config.maxPendingReads());
+        Config bt = new Config() {
+            @Override
+            public int getNumOfHashingThreads() {
+                return 1;
+            }
+        };
+        bt.setAcceptorAddress(config.bindAddress());
+        bt.setAcceptorPort(config.port());
+        bt.setMaxPeerConnections(config.maxPeers());
+        bt.setMaxPeerConnectionsPerTorrent(config.maxPeersPerTorrent());
+        bt.setPeerDiscoveryInterval(config.peerDiscoveryInterval());
+        bt.setMaxMessageProcessingInterval(java.time.Duration.ofMillis(1));
+        bt.setNetworkBufferSize(4 * 1024 * 1024);
+        bt.setMaxIOQueueSize(10_000);
+        bt.setMaxTransferBlockSize(RemoteDataWorker.MAX_BLOCK);
+
+        var builder = BtRuntime.builder(bt)
+                .disableAutomaticShutdown()
+                .disableLocalServiceDiscovery()
+                .module(new BridgeModule(worker));
+        if (config.dhtEnabled()) {
+            DHTConfig dht = new DHTConfig();
+            dht.setListeningPort(config.dhtPort());
+            dht.setShouldUseRouterBootstrap(config.dhtPublicRouters());
+            dht.setShouldUseIPv6(config.bindAddress() instanceof java.net.Inet6Address);
+            dht.setBootstrapNodes(config.dhtBootstrap().stream()
+                    .map(a -> new InetPeerAddress(a.getHostString(), a.getPort()))
+                    .collect(Collectors.toList()));
+            builder.module(new DHTModule(dht));
+        }
+        this.runtime = builder.build();
+    }
+
+    /** Guice overrides: lazy verification and the asynchronous remote data worker. */
+    private static final class BridgeModule extends AbstractModule {
+        private final RemoteDataWorker worker;
+
+        BridgeModule(RemoteDataWorker worker) {
+            this.worker = worker;
+        }
+
+        @Provides
+        @Singleton
+        ChunkVerifier verifier() {
+            return new SeedOnlyVerifier();
+        }
+
+        @Provides
+        @Singleton
+        DataWorker dataWorker() {
+            return worker;
+        }
+    }
+
+    public void start() {
+        runtime.startup();
+    }
+
+    public int port() {
+        return config.port();
+    }
+
+    public String peerIdHex() {
+        return HexFormat.of().formatHex(runtime.service(IdentityService.class).getLocalPeerId().getBytes());
+    }
+
+    /** The DHT node id in hex, once the DHT has started; empty when the DHT is off or not running yet. */
+    public Optional<String> dhtNodeIdHex() {
+        if (!config.dhtEnabled()) {
+            return Optional.empty();
+        }
+        try {
+            DHTService service = runtime.service(DHTService.class);
+            Field f = service.getClass().getDeclaredField("dht");
+            f.setAccessible(true);
+            Object dht = f.get(service);
+            Object running = dht.getClass().getMethod("isRunning").invoke(dht);
+            if (!Boolean.TRUE.equals(running)) {
+                return Optional.empty();
+            }
+            Object key = dht.getClass().getMethod("getOurID").invoke(dht);
+            byte[] hash = (byte[]) key.getClass().getMethod("getHash").invoke(key);
+            return Optional.of(HexFormat.of().formatHex(hash));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot read the DHT node id", e);
+            return Optional.empty();
+        }
+    }
+
+    public boolean dhtEnabled() {
+        return config.dhtEnabled();
+    }
+
+    /** Adds a torrent and starts seeding it, every piece advertised, each read through {@code pieces}. */
+    public Running seed(TorrentMetadata torrent, PieceSource pieces) {
+        if (running.containsKey(torrent.infoHash())) {
+            throw new IllegalStateException("already seeding " + torrent.infoHash());
+        }
+        Torrent btTorrent = runtime.service(IMetadataService.class).fromByteArray(torrent.encoded());
+        TorrentId id = btTorrent.getTorrentId();
+        RemoteDataWorker.Registration registration = worker.register(id, torrent, pieces);
+        BtClient client = Bt.client(runtime)
+                .storage(new RemoteStorage(torrent, pieces))
+                .torrent(() -> btTorrent)
+                .build();
+        Running r = new Running(torrent, client, registration);
+        running.put(torrent.infoHash(), r);
+        client.startAsync(state -> r.state = state, 1000);
+        LOG.info("seeding {} ({})", torrent.name(), torrent.infoHash());
+        return r;
+    }
+
+    /** Stops seeding a torrent; a no-op if it is not seeded. */
+    public void remove(InfoHash infoHash) {
+        Running r = running.remove(infoHash);
+        if (r != null) {
+            r.client.stop();
+            worker.unregister(TorrentId.fromBytes(infoHash.bytes()));
+            LOG.info("stopped seeding {} ({})", r.torrent.name(), infoHash);
+        }
+    }
+
+    public InetSocketAddress peerAddress() {
+        return new InetSocketAddress(config.bindAddress(), config.port());
+    }
+
+    @Override
+    public void close() {
+        for (InfoHash h : Set.copyOf(running.keySet())) {
+            remove(h);
+        }
+        runtime.shutdown();
+    }
+}

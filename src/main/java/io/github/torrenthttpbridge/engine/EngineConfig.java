@@ -1,0 +1,28 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the BitTorrent engine needs to start. Built by the bridge from its own configuration.
+ *
+ * @param bindAddress        address the peer listener (and DHT) bind to
+ * @param port               TCP port for peers (never 0 here: the bridge picks a free one first)
+ * @param dhtEnabled         whether to join the Mainline DHT
+ * @param dhtPort            UDP port of the DHT node
+ * @param dhtBootstrap       extra DHT bootstrap nodes
+ * @param dhtPublicRouters   whether to bootstrap from the public routers (router.bittorrent.com, ...)
+ * @param maxPeers           peer connections in all
+ * @param maxPeersPerTorrent peer connections per torrent
+ * @param maxPendingReads    block reads waiting for pieces at once before further requests are refused
+ * @param peerDiscoveryInterval how often trackers and the DHT are asked (and announced to)
+ */
+public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                           List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
+                           int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval) {
+    public EngineConfig {
+        dhtBootstrap = List.copyOf(dhtBootstrap);
+    }
+}

@@ -1,0 +1,425 @@
+package io.github.torrenthttpbridge.origin;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Talks to origins over HTTP(S) with Jetty's {@link HttpClient}: probes Range support, fetches exact byte
+ * ranges (strictly: {@code 206} with the matching {@code Content-Range}, pinned with {@code If-Range}), and
+ * streams whole files for hashing. Content decoding is off: bytes are hashed and served exactly as stored.
+ */
+public final class OriginClient implements AutoCloseable {
+    /** Request header marking the bridge's own requests, so a filter in front of the origin lets them through. */
+    public static final String BRIDGE_HEADER = "X-Torrent-Http-Bridge";
+    public static final String USER_AGENT = "torrent-http-bridge/0.1";
+    private static final Logger LOG = LoggerFactory.getLogger(OriginClient.class);
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+
+    private final OriginClientConfig config;
+    private final HttpClient http;
+    private final Map<String, String> extraHeaders;
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    public OriginClient(OriginClientConfig config) {
+        this(config, Map.of());
+    }
+
+    /** @param extraHeaders headers added to every request (e.g. a shared secret the origin's filter checks) */
+    public OriginClient(OriginClientConfig config, Map<String, String> extraHeaders) {
+        this.config = config;
+        this.extraHeaders = Map.copyOf(extraHeaders);
+        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
+        pool.setName("origin-http");
+        pool.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(pool);
+        client.setFollowRedirects(config.followRedirects());
+        client.setMaxRedirects(8);
+        client.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
+        client.setMaxRequestsQueuedPerDestination(config.maxQueuedPerOrigin());
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setIdleTimeout(config.idleTimeout().toMillis());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        client.getContentDecoderFactories().clear();
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client", e);
+        }
+        this.http = client;
+    }
+
+    public OriginClientConfig config() {
+        return config;
+    }
+
+    /** Bytes received from origins in response bodies (including bodies of failed requests). */
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    public long requestCount() {
+        return requests.sum();
+    }
+
+    public long failureCount() {
+        return failures.sum();
+    }
+
+    private Request newRequest(URI url) {
+        Request r = http.newRequest(url).method(HttpMethod.GET)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT_ENCODING, "identity");
+                    h.put(BRIDGE_HEADER, "1");
+                    extraHeaders.forEach(h::put);
+                });
+        return r;
+    }
+
+    /**
+     * Checks that the origin serves {@code url} with byte ranges: a {@code Range: bytes=0-0} request must get
+     * {@code 206} with a {@code Content-Range} giving the total length, which must equal {@code expectedLength}
+     * unless that is negative. Redirects are followed (when configured) and the final URL is pinned.
+     */
+    public OriginResource probe(URI url, long expectedLength) {
+        Exchange ex = new Exchange(url, 0, 1, expectedLength, null, true);
+        try {
+            byte[] ignored = ex.future.get(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            assert ignored.length == 1;
+        } catch (ExecutionException e) {
+            throw classify(url, e.getCause());
+        } catch (TimeoutException e) {
+            throw new OriginException(url, "no answer to the range probe within " + config.requestTimeout().toSeconds() + " s", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OriginException(url, "interrupted while probing", true);
+        }
+        return ex.resource;
+    }
+
+    /**
+     * Fetches {@code length} bytes at {@code offset} of a probed resource, retrying transient failures with
+     * backoff. Completes with exactly {@code length} bytes or with an {@link OriginException}.
+     */
+    public CompletableFuture<byte[]> fetchRange(OriginResource resource, long offset, int length) {
+        if (offset < 0 || length <= 0 || offset + length > resource.length()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "range " + offset + "+" + length + " outside a file of " + resource.length() + " bytes"));
+        }
+        return attempt(resource, offset, length, 1);
+    }
+
+    private CompletableFuture<byte[]> attempt(OriginResource resource, long offset, int length, int attempt) {
+        Exchange ex = new Exchange(resource.url(), offset, length, resource.length(), resource, false);
+        return ex.future.handle((bytes, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(bytes);
+            }
+            OriginException oe = classify(resource.url(), unwrap(error));
+            failures.increment();
+            if (!oe.isTransient() || attempt >= config.maxAttempts()) {
+                return CompletableFuture.<byte[]>failedFuture(oe);
+            }
+            long delay = config.retryBackoff().toMillis() << (attempt - 1);
+            LOG.debug("retrying range {}+{} of {} in {} ms after: {}", offset, length, resource.url(), delay, oe.getMessage());
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> attempt(resource, offset, length, attempt + 1));
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * Opens a plain GET of {@code url} for streaming (hashing). The origin must answer {@code 200} with a
+     * {@code Content-Length} and no content coding.
+     */
+    public OriginStream open(URI url) {
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        requests.increment();
+        newRequest(url).send(listener);
+        Response response;
+        try {
+            response = listener.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw classify(url, e.getCause());
+        } catch (TimeoutException e) {
+            throw new OriginException(url, "no response headers within " + config.requestTimeout().toSeconds() + " s", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OriginException(url, "interrupted", true);
+        }
+        InputStream body = listener.getInputStream();
+        try {
+            if (response.getStatus() != 200) {
+                throw new OriginException(url, "answered " + response.getStatus() + " " + reason(response) + " to GET", response.getStatus() >= 500);
+            }
+            String encoding = response.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                throw new OriginException(url, "answered with Content-Encoding '" + encoding + "'; only unencoded bodies can be hashed", false);
+            }
+            long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (length < 0) {
+                throw new OriginException(url, "sent no Content-Length; the file length must be known", false);
+            }
+            URI finalUrl = response.getRequest().getURI();
+            OriginResource resource = new OriginResource(finalUrl, length,
+                    response.getHeaders().get(HttpHeader.ETAG), response.getHeaders().get(HttpHeader.LAST_MODIFIED));
+            return new OriginStream(new CountingStream(body), resource);
+        } catch (RuntimeException e) {
+            response.abort(e);
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw e;
+        }
+    }
+
+    private final class CountingStream extends InputStream {
+        private final InputStream in;
+
+        CountingStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                bytesReceived.increment();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                bytesReceived.add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static String reason(Response r) {
+        return r.getReason() == null ? "" : r.getReason();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static OriginException classify(URI url, Throwable t) {
+        t = unwrap(t);
+        if (t instanceof OriginException oe) {
+            return oe;
+        }
+        if (t instanceof HttpResponseException hre) {
+            String msg = hre.getMessage();
+            if (msg != null && msg.toLowerCase().contains("redirect")) {
+                return new OriginException(url, "redirects did not end (" + msg + ")", false, t);
+            }
+            return new OriginException(url, "bad HTTP response: " + msg, true, t);
+        }
+        if (t instanceof TimeoutException) {
+            return new OriginException(url, "timed out: " + t.getMessage(), true, t);
+        }
+        if (t instanceof EOFException) {
+            return new OriginException(url, "connection closed early", true, t);
+        }
+        if (t instanceof java.net.ConnectException) {
+            return new OriginException(url, "connection refused: " + t.getMessage(), true, t);
+        }
+        if (t instanceof java.net.UnknownHostException) {
+            return new OriginException(url, "unknown host " + t.getMessage(), false, t);
+        }
+        if (t instanceof IOException) {
+            return new OriginException(url, "I/O error: " + t, true, t);
+        }
+        if (t instanceof IllegalArgumentException) {
+            return new OriginException(url, t.getMessage(), false, t);
+        }
+        return new OriginException(url, "request failed: " + t, true, t);
+    }
+
+    /** One range request, validated as it arrives and copied straight into an exact-size array. */
+    private final class Exchange implements Response.Listener {
+        final CompletableFuture<byte[]> future = new CompletableFuture<>();
+        private final URI url;
+        private final long offset;
+        private final int length;
+        private final long expectedTotal;
+        private final OriginResource pinned;
+        private final boolean probing;
+        private byte[] body;
+        private int received;
+        volatile OriginResource resource;
+
+        Exchange(URI url, long offset, int length, long expectedTotal, OriginResource pinned, boolean probing) {
+            this.url = url;
+            this.offset = offset;
+            this.length = length;
+            this.expectedTotal = expectedTotal;
+            this.pinned = pinned;
+            this.probing = probing;
+            Request request = newRequest(url)
+                    .timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> {
+                        h.put(HttpHeader.RANGE, "bytes=" + offset + "-" + (offset + length - 1));
+                        if (pinned != null && pinned.ifRangeValidator() != null) {
+                            h.put(HttpHeader.IF_RANGE, pinned.ifRangeValidator());
+                        }
+                    });
+            requests.increment();
+            request.send(this);
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            OriginException problem = check(response);
+            if (problem != null) {
+                response.abort(problem);
+                return;
+            }
+            body = new byte[length];
+        }
+
+        private OriginException check(Response response) {
+            int status = response.getStatus();
+            String etag = response.getHeaders().get(HttpHeader.ETAG);
+            String lastModified = response.getHeaders().get(HttpHeader.LAST_MODIFIED);
+            if (status != 206) {
+                return statusProblem(response, status, etag, lastModified);
+            }
+            String encoding = response.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                return new OriginException(url, "answered with Content-Encoding '" + encoding + "'; ranges of encoded bodies cannot be used", false);
+            }
+            String contentRange = response.getHeaders().get(HttpHeader.CONTENT_RANGE);
+            if (contentRange == null) {
+                return new OriginException(url, "answered 206 without a Content-Range header", !probing);
+            }
+            Matcher m = CONTENT_RANGE.matcher(contentRange.trim());
+            if (!m.matches()) {
+                return new OriginException(url, "answered an unusable Content-Range '" + contentRange + "' (multipart or malformed)", false);
+            }
+            if (m.group(3).equals("*")) {
+                return new OriginException(url, "does not say the file's total length (Content-Range '" + contentRange + "')", false);
+            }
+            long start = Long.parseLong(m.group(1));
+            long end = Long.parseLong(m.group(2));
+            long total = Long.parseLong(m.group(3));
+            if (expectedTotal >= 0 && total != expectedTotal) {
+                String msg = "the file is " + total + " bytes, but the torrent says " + expectedTotal;
+                return pinned != null ? new OriginChangedException(url, msg) : new OriginException(url, msg, false);
+            }
+            if (start != offset || end != offset + length - 1) {
+                return new OriginException(url, "answered range " + start + "-" + end + " for a request of "
+                        + offset + "-" + (offset + length - 1), true);
+            }
+            long contentLength = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (contentLength >= 0 && contentLength != length) {
+                return new OriginException(url, "answered Content-Length " + contentLength + " for a range of " + length + " bytes", true);
+            }
+            if (pinned != null && pinned.etag() != null && etag != null && !etag.equals(pinned.etag())) {
+                return new OriginChangedException(url, "ETag changed from " + pinned.etag() + " to " + etag);
+            }
+            if (probing) {
+                resource = new OriginResource(response.getRequest().getURI(), total, etag, lastModified);
+            }
+            return null;
+        }
+
+        private OriginException statusProblem(Response response, int status, String etag, String lastModified) {
+            String answered = "answered " + status + " " + reason(response);
+            if (status == 200) {
+                if (pinned != null && pinned.ifRangeValidator() != null
+                        && (etag != null && !etag.equals(pinned.etag())
+                        || lastModified != null && !lastModified.equals(pinned.lastModified()))) {
+                    return new OriginChangedException(url, answered + " to an If-Range request: the file changed (ETag "
+                            + pinned.etag() + " -> " + etag + ", Last-Modified " + pinned.lastModified() + " -> " + lastModified + ")");
+                }
+                return new OriginException(url, answered + " to a Range request: the server does not serve byte ranges"
+                        + " (it must answer 206 Partial Content)", !probing);
+            }
+            if (status == 412) {
+                return new OriginChangedException(url, answered + ": the file changed");
+            }
+            if (status == 416) {
+                return new OriginChangedException(url, answered + " (Range Not Satisfiable): the file is shorter than expected");
+            }
+            if (status >= 300 && status < 400) {
+                String location = response.getHeaders().get(HttpHeader.LOCATION);
+                return new OriginException(url, answered + " redirect to " + location
+                        + (config.followRedirects() ? "" : " (redirects are not followed)"), false);
+            }
+            boolean transientStatus = status >= 500 || status == 429 || status == 408;
+            return new OriginException(url, answered, transientStatus && !probing);
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            int n = content.remaining();
+            bytesReceived.add(n);
+            if (body == null || received + n > length) {
+                response.abort(new OriginException(url, "sent more than the " + length + " bytes requested", true));
+                return;
+            }
+            content.get(body, received, n);
+            received += n;
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isFailed()) {
+                future.completeExceptionally(result.getFailure());
+            } else if (body == null || received != length) {
+                future.completeExceptionally(new OriginException(url, "short body: got " + received + " of " + length + " bytes", true));
+            } else {
+                future.complete(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("error stopping the HTTP client", e);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.github.torrenthttpbridge.torrent;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated single-file BitTorrent v1 metainfo ({@code .torrent}).
+ *
+ * <p>Parsing refuses inconsistent or absurd metadata before allocating anything sized by it: the
+ * {@code pieces} string must hold exactly one 20-byte hash per piece of {@code length}, which bounds the
+ * piece count by the input size.
+ */
+public final class TorrentMetadata {
+    /** Largest {@code .torrent} accepted, in bytes. */
+    public static final int MAX_TORRENT_BYTES = 32 * 1024 * 1024;
+    /** Largest file length accepted (1 PiB). */
+    public static final long MAX_LENGTH = 1L << 50;
+
+    private final byte[] encoded;
+    private final byte[] infoBytes;
+    private final InfoHash infoHash;
+    private final String name;
+    private final long length;
+    private final int pieceLength;
+    private final byte[] pieces;
+    private final List<List<String>> trackerTiers;
+    private final List<String> webSeeds;
+    private final boolean isPrivate;
+
+    private TorrentMetadata(byte[] encoded, byte[] infoBytes, String name, long length, int pieceLength, byte[] pieces,
+                            List<List<String>> trackerTiers, List<String> webSeeds, boolean isPrivate) {
+        this.encoded = encoded;
+        this.infoBytes = infoBytes;
+        this.infoHash = InfoHash.of(sha1(infoBytes));
+        this.name = name;
+        this.length = length;
+        this.pieceLength = pieceLength;
+        this.pieces = pieces;
+        this.trackerTiers = trackerTiers;
+        this.webSeeds = webSeeds;
+        this.isPrivate = isPrivate;
+    }
+
+    /** Parses and validates a {@code .torrent}; any problem is an {@link InvalidTorrentException} saying what. */
+    public static TorrentMetadata parse(byte[] torrent) {
+        if (torrent == null || torrent.length == 0) {
+            throw new InvalidTorrentException("the .torrent is empty");
+        }
+        if (torrent.length > MAX_TORRENT_BYTES) {
+            throw new InvalidTorrentException("the .torrent is " + torrent.length + " bytes, more than the "
+                    + MAX_TORRENT_BYTES + " accepted");
+        }
+        Bencode.TopLevel top;
+        try {
+            top = Bencode.decodeDictionary(torrent);
+        } catch (BencodeException e) {
+            throw new InvalidTorrentException("the .torrent is not valid bencoding: " + e.getMessage(), e);
+        }
+        Map<String, Object> root = top.dictionary();
+        Object infoValue = root.get("info");
+        if (!(infoValue instanceof Map<?, ?> info)) {
+            throw new InvalidTorrentException("the .torrent has no 'info' dictionary");
+        }
+        int[] span = top.spans().get("info");
+        byte[] infoBytes = Arrays.copyOfRange(torrent, span[0], span[1]);
+
+        if (info.containsKey("files")) {
+            throw new InvalidTorrentException("multi-file torrents are not supported: one torrent bridges one URL");
+        }
+        if (info.containsKey("meta version") && !(info.containsKey("pieces"))) {
+            throw new InvalidTorrentException("BitTorrent v2-only torrents are not supported (no 'pieces')");
+        }
+        String name = utf8(info.containsKey("name.utf-8") ? info.get("name.utf-8") : info.get("name"), "info.name");
+        if (name.isEmpty()) {
+            throw new InvalidTorrentException("'info.name' is empty");
+        }
+        long length = integer(info.get("length"), "info.length");
+        if (length <= 0 || length > MAX_LENGTH) {
+            throw new InvalidTorrentException("'info.length' must be between 1 and 2^50 bytes, got " + length);
+        }
+        long pieceLength = integer(info.get("piece length"), "info.piece length");
+        if (pieceLength <= 0 || pieceLength > PieceSize.MAX_ACCEPTED) {
+            throw new InvalidTorrentException("'info.piece length' must be between 1 and " + PieceSize.MAX_ACCEPTED
+                    + " bytes, got " + pieceLength);
+        }
+        if (!(info.get("pieces") instanceof byte[] pieces)) {
+            throw new InvalidTorrentException("'info.pieces' is missing or not a byte string");
+        }
+        long count = PieceSize.pieceCount(length, pieceLength);
+        if (pieces.length != count * 20) {
+            throw new InvalidTorrentException("'info.pieces' holds " + pieces.length + " bytes but a file of " + length
+                    + " bytes in pieces of " + pieceLength + " needs " + count + " hashes (" + count * 20 + " bytes)");
+        }
+        boolean isPrivate = info.get("private") instanceof Long p && p == 1L;
+
+        List<List<String>> tiers = new ArrayList<>();
+        if (root.get("announce-list") instanceof List<?> list) {
+            for (Object tier : list) {
+                if (tier instanceof List<?> urls) {
+                    List<String> t = new ArrayList<>();
+                    for (Object u : urls) {
+                        if (u instanceof byte[] b) {
+                            t.add(new String(b, StandardCharsets.UTF_8));
+                        }
+                    }
+                    if (!t.isEmpty()) {
+                        tiers.add(List.copyOf(t));
+                    }
+                }
+            }
+        }
+        if (tiers.isEmpty() && root.get("announce") instanceof byte[] announce && announce.length > 0) {
+            tiers.add(List.of(new String(announce, StandardCharsets.UTF_8)));
+        }
+        List<String> seeds = new ArrayList<>();
+        Object urlList = root.get("url-list");
+        if (urlList instanceof byte[] b && b.length > 0) {
+            seeds.add(new String(b, StandardCharsets.UTF_8));
+        } else if (urlList instanceof List<?> l) {
+            for (Object u : l) {
+                if (u instanceof byte[] b && b.length > 0) {
+                    seeds.add(new String(b, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return new TorrentMetadata(torrent.clone(), infoBytes, name, length, (int) pieceLength, pieces,
+                List.copyOf(tiers), List.copyOf(seeds), isPrivate);
+    }
+
+    private static String utf8(Object value, String field) {
+        if (!(value instanceof byte[] b)) {
+            throw new InvalidTorrentException("'" + field + "' is missing or not a byte string");
+        }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static long integer(Object value, String field) {
+        if (!(value instanceof Long l)) {
+            throw new InvalidTorrentException("'" + field + "' is missing or not an integer");
+        }
+        return l;
+    }
+
+    static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available", e);
+        }
+    }
+
+    /** The complete {@code .torrent} bytes. */
+    public byte[] encoded() {
+        return encoded.clone();
+    }
+
+    /** The raw bencoded {@code info} dictionary (what BEP 9 metadata exchange serves). */
+    public byte[] infoBytes() {
+        return infoBytes.clone();
+    }
+
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long length() {
+        return length;
+    }
+
+    public int pieceLength() {
+        return pieceLength;
+    }
+
+    public int pieceCount() {
+        return (int) PieceSize.pieceCount(length, pieceLength);
+    }
+
+    /** Length of piece {@code index}: the piece length, except for a shorter last piece. */
+    public int pieceSize(int index) {
+        if (index < 0 || index >= pieceCount()) {
+            throw new IndexOutOfBoundsException("piece " + index + " of " + pieceCount());
+        }
+        long start = (long) index * pieceLength;
+        return (int) Math.min(pieceLength, length - start);
+    }
+
+    public long pieceOffset(int index) {
+        return (long) index * pieceLength;
+    }
+
+    /** Whether {@code digest} (20 bytes) equals the expected SHA-1 of piece {@code index}. */
+    public boolean pieceHashMatches(int index, byte[] digest) {
+        return Arrays.equals(pieces, index * 20, index * 20 + 20, digest, 0, 20);
+    }
+
+    public byte[] pieceHash(int index) {
+        return Arrays.copyOfRange(pieces, index * 20, index * 20 + 20);
+    }
+
+    public List<List<String>> trackerTiers() {
+        return trackerTiers;
+    }
+
+    public List<String> webSeeds() {
+        return webSeeds;
+    }
+
+    public boolean isPrivate() {
+        return isPrivate;
+    }
+
+    /** A magnet link (BEP 9) with {@code xt}, {@code dn}, {@code xl}, every tracker as {@code tr} and web seeds as {@code ws}. */
+    public String magnetLink() {
+        StringBuilder sb = new StringBuilder("magnet:?xt=urn:btih:").append(infoHash.hex());
+        sb.append("&dn=").append(enc(name));
+        sb.append("&xl=").append(length);
+        Set<String> trackers = new LinkedHashSet<>();
+        trackerTiers.forEach(trackers::addAll);
+        for (String t : trackers) {
+            sb.append("&tr=").append(enc(t));
+        }
+        for (String ws : webSeeds) {
+            sb.append("&ws=").append(enc(ws));
+        }
+        return sb.toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public String toString() {
+        return "TorrentMetadata[" + infoHash.hex() + " '" + name + "' " + length + " bytes, " + pieceCount()
+                + " x " + pieceLength + "]";
+    }
+}
