@@ -133,9 +133,17 @@ public final class TorrentBridge implements AutoCloseable {
                         + " is now " + now + ")");
             }
         }
+        VerifiedPieceSource[] self = new VerifiedPieceSource[1];
         VerifiedPieceSource pieces = new VerifiedPieceSource(torrent,
-                (offset, length) -> origin.fetchRange(resource, offset, length),
+                (offset, length) -> origin.fetchRange(resource, offset, length).whenComplete((bytes, error) -> {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof OriginChangedException changed) {
+                        self[0].markStale(changed.getMessage(), changed);
+                    }
+                }),
                 cache, config.minFetchBytes(), stale -> onStale(torrent.infoHash()));
+        self[0] = pieces;
         BtEngine.Running running = engine.seed(torrent, pieces);
         SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
         seeds.put(torrent.infoHash(), handle);

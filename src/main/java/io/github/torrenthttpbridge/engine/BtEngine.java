@@ -89,12 +89,7 @@ public final class BtEngine implements AutoCloseable {
     public BtEngine(EngineConfig config) {
         this.config = config;
         this.worker = new RemoteDataWorker(config.maxPendingReads());
-        Config bt = new Config() {
-            @Override
-            public int getNumOfHashingThreads() {
-                return 1;
-            }
-        };
+        Config bt = new Config();
         bt.setAcceptorAddress(config.bindAddress());
         bt.setAcceptorPort(config.port());
         bt.setMaxPeerConnections(config.maxPeers());

@@ -286,6 +286,7 @@ public final class OriginClient implements AutoCloseable {
         private final boolean probing;
         private byte[] body;
         private int received;
+        private volatile OriginException problem;
         volatile OriginResource resource;
 
         Exchange(URI url, long offset, int length, long expectedTotal, OriginResource pinned, boolean probing) {
@@ -309,9 +310,10 @@ public final class OriginClient implements AutoCloseable {
 
         @Override
         public void onHeaders(Response response) {
-            OriginException problem = check(response);
-            if (problem != null) {
-                response.abort(problem);
+            OriginException p = check(response);
+            if (p != null) {
+                problem = p;
+                response.abort(p);
                 return;
             }
             body = new byte[length];
@@ -394,8 +396,12 @@ public final class OriginClient implements AutoCloseable {
         public void onContent(Response response, ByteBuffer content) {
             int n = content.remaining();
             bytesReceived.add(n);
-            if (body == null || received + n > length) {
-                response.abort(new OriginException(url, "sent more than the " + length + " bytes requested", true));
+            if (body == null) {
+                return;
+            }
+            if (received + n > length) {
+                problem = new OriginException(url, "sent more than the " + length + " bytes requested", true);
+                response.abort(problem);
                 return;
             }
             content.get(body, received, n);
@@ -404,7 +410,9 @@ public final class OriginClient implements AutoCloseable {
 
         @Override
         public void onComplete(Result result) {
-            if (result.isFailed()) {
+            if (problem != null) {
+                future.completeExceptionally(problem);
+            } else if (result.isFailed()) {
                 future.completeExceptionally(result.getFailure());
             } else if (body == null || received != length) {
                 future.completeExceptionally(new OriginException(url, "short body: got " + received + " of " + length + " bytes", true));

@@ -8,15 +8,20 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * The bounded in-memory cache of verified pieces shared by all torrents of a bridge, weighed in bytes.
- * Concurrent requests for an absent piece share one load (Caffeine's async cache keeps the in-flight future).
+ * The bounded in-memory cache of verified spans (runs of whole pieces fetched in one origin request) shared by
+ * all torrents of a bridge, weighed in bytes. Concurrent requests for an absent span share one load: Caffeine's
+ * async cache keeps the in-flight future, and drops it if the load fails.
  */
 public final class PieceCache {
-    private final AsyncCache<Key, byte[]> cache;
+    private final AsyncCache<Key, Span> cache;
     private final long maxBytes;
 
-    /** A piece of a torrent; {@code torrent} is any identity unique within the bridge (the info hash hex). */
-    public record Key(String torrent, int piece) {
+    /** A span of a torrent; {@code torrent} is any identity unique within the bridge (the info hash hex). */
+    public record Key(String torrent, int span) {
+    }
+
+    /** Verified pieces of one span; a null entry is a piece whose bytes did not match its hash. */
+    record Span(byte[][] pieces, int bytes) {
     }
 
     public PieceCache(long maxBytes) {
@@ -26,7 +31,7 @@ public final class PieceCache {
         this.maxBytes = maxBytes;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, byte[] v) -> v.length)
+                .weigher((Key k, Span v) -> v.bytes())
                 .buildAsync();
     }
 
@@ -34,19 +39,11 @@ public final class PieceCache {
         return maxBytes;
     }
 
-    CompletableFuture<byte[]> get(Key key, BiFunction<Key, Executor, CompletableFuture<byte[]>> loader) {
+    CompletableFuture<Span> get(Key key, BiFunction<Key, Executor, CompletableFuture<Span>> loader) {
         return cache.get(key, loader);
     }
 
-    void putIfAbsent(Key key, byte[] value) {
-        cache.asMap().putIfAbsent(key, CompletableFuture.completedFuture(value));
-    }
-
-    boolean contains(Key key) {
-        return cache.asMap().containsKey(key);
-    }
-
-    /** Drops every piece of one torrent. */
+    /** Drops every span of one torrent. */
     public void invalidate(String torrent) {
         cache.asMap().keySet().removeIf(k -> k.torrent().equals(torrent));
     }

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -30,7 +29,6 @@ public final class VerifiedPieceSource implements PieceSource {
     private final PieceCache cache;
     private final int spanPieces;
     private final PieceStats stats = new PieceStats();
-    private final ConcurrentHashMap<Integer, CompletableFuture<byte[][]>> inFlight = new ConcurrentHashMap<>();
     private final Consumer<StaleTorrentException> onStale;
     private volatile StaleTorrentException stale;
 
@@ -89,76 +87,58 @@ public final class VerifiedPieceSource implements PieceSource {
         if (s != null) {
             return CompletableFuture.failedFuture(s);
         }
-        PieceCache.Key key = new PieceCache.Key(id, index);
+        int span = index / spanPieces;
         boolean[] loaded = {false};
-        CompletableFuture<byte[]> f = cache.get(key, (k, executor) -> {
+        CompletableFuture<PieceCache.Span> f = cache.get(new PieceCache.Key(id, span), (k, executor) -> {
             loaded[0] = true;
-            return loadSpan(index / spanPieces).thenApply(span -> {
-                byte[] piece = span[index % spanPieces];
-                if (piece == null) {
-                    throw new PieceVerificationException("piece " + index + " of " + id + " failed verification");
-                }
-                return piece;
-            });
+            return loadSpan(span);
         });
-        if (!loaded[0] && f.isDone()) {
+        if (!loaded[0]) {
             stats.cacheHits.increment();
         }
-        return f.thenApply(bytes -> {
-            if (stale != null) {
-                throw stale;
+        return f.thenApply(loadedSpan -> {
+            byte[] piece = loadedSpan.pieces()[index - span * spanPieces];
+            if (piece == null) {
+                throw new PieceVerificationException("piece " + index + " of " + id + " does not match its SHA-1");
             }
-            return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+            StaleTorrentException st = stale;
+            if (st != null) {
+                throw st;
+            }
+            return ByteBuffer.wrap(piece).asReadOnlyBuffer();
         });
     }
 
-    private CompletableFuture<byte[][]> loadSpan(int span) {
-        CompletableFuture<byte[][]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[][]> existing = inFlight.putIfAbsent(span, mine);
-        if (existing != null) {
-            return existing;
-        }
+    private CompletableFuture<PieceCache.Span> loadSpan(int span) {
         int first = span * spanPieces;
         int last = Math.min(torrent.pieceCount(), first + spanPieces) - 1;
         long offset = torrent.pieceOffset(first);
         long end = torrent.pieceOffset(last) + torrent.pieceSize(last);
         int length = (int) (end - offset);
         stats.originRequests.increment();
-        source.read(offset, length).whenComplete((bytes, error) -> {
-            try {
-                if (error != null) {
-                    stats.originFailures.increment();
-                    LOG.warn("fetching pieces {}-{} of {} failed: {}", first, last, torrent.name(), error.getMessage());
-                    mine.completeExceptionally(error);
-                    return;
-                }
-                stats.originBytes.add(bytes.length);
-                byte[][] pieces = verify(first, last, bytes);
-                mine.complete(pieces);
-            } catch (RuntimeException e) {
-                mine.completeExceptionally(e);
-            } finally {
-                inFlight.remove(span, mine);
+        return source.read(offset, length).handle((bytes, error) -> {
+            if (error != null) {
+                stats.originFailures.increment();
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warn("fetching pieces {}-{} of {} failed: {}", first, last, torrent.name(), cause.getMessage());
+                throw new java.util.concurrent.CompletionException(cause);
             }
+            stats.originBytes.add(bytes.length);
+            return verify(first, last, bytes);
         });
-        return mine;
     }
 
-    private byte[][] verify(int first, int last, byte[] bytes) {
-        byte[][] out = new byte[spanPieces][];
+    private PieceCache.Span verify(int first, int last, byte[] bytes) {
+        byte[][] out = new byte[last - first + 1][];
         MessageDigest sha1 = sha1();
         int pos = 0;
         for (int i = first; i <= last; i++) {
             int size = torrent.pieceSize(i);
             sha1.update(bytes, pos, size);
             if (torrent.pieceHashMatches(i, sha1.digest())) {
-                byte[] piece = (first == last) ? bytes : Arrays.copyOfRange(bytes, pos, pos + size);
-                out[i - first] = piece;
+                out[i - first] = (first == last) ? bytes : Arrays.copyOfRange(bytes, pos, pos + size);
                 stats.piecesVerified.increment();
-                if (stale == null) {
-                    // siblings of the requested piece enter the cache now (the requested one is there as a future)
-                    cache.putIfAbsent(new PieceCache.Key(id, i), piece);
-                }
             } else {
                 stats.verificationFailures.increment();
                 LOG.warn("piece {} of {} ({}) does not match its SHA-1: the origin's file differs from the torrent",
@@ -167,7 +147,7 @@ public final class VerifiedPieceSource implements PieceSource {
             }
             pos += size;
         }
-        return out;
+        return new PieceCache.Span(out, bytes.length);
     }
 
     private static MessageDigest sha1() {

@@ -1,0 +1,144 @@
+package io.github.torrenthttpbridge.testing;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A real Jetty server on 127.0.0.1 serving one in-memory file at {@code /files/NAME} with byte ranges,
+ * ETag and If-Range, plus switchable misbehaviour for tests. Counts every request it answers.
+ */
+public final class TestOrigin implements AutoCloseable {
+    /** How the origin answers. */
+    public enum Mode { NORMAL, IGNORE_RANGES, NOT_FOUND, REDIRECT_LOOP, GZIP, SERVER_ERROR }
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+    private final Server server;
+    private final String name;
+    private volatile byte[] data;
+    private volatile int version = 1;
+    private volatile Mode mode = Mode.NORMAL;
+    private final AtomicInteger rangeRequests = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final List<String> ranges = new CopyOnWriteArrayList<>();
+
+    public TestOrigin(String name, byte[] data) throws Exception {
+        this.name = name;
+        this.data = data;
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return serve(request, response, callback);
+            }
+        });
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/files/" + name);
+    }
+
+    public void mode(Mode m) {
+        this.mode = m;
+    }
+
+    /** Replaces the file (a new ETag). */
+    public void replace(byte[] newData) {
+        this.data = newData;
+        this.version++;
+    }
+
+    public int rangeRequests() {
+        return rangeRequests.get();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public List<String> ranges() {
+        return ranges;
+    }
+
+    private String etag() {
+        return "\"v" + version + "\"";
+    }
+
+    private boolean serve(Request request, Response response, Callback callback) {
+        requests.incrementAndGet();
+        String path = Request.getPathInContext(request);
+        Mode m = mode;
+        if (m == Mode.REDIRECT_LOOP) {
+            response.setStatus(302);
+            response.getHeaders().put(HttpHeader.LOCATION, path);
+            callback.succeeded();
+            return true;
+        }
+        if (m == Mode.NOT_FOUND || !path.equals("/files/" + name)) {
+            Response.writeError(request, response, callback, 404);
+            return true;
+        }
+        if (m == Mode.SERVER_ERROR) {
+            Response.writeError(request, response, callback, 503);
+            return true;
+        }
+        byte[] d = data;
+        response.getHeaders().put(HttpHeader.ETAG, etag());
+        response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        if (m == Mode.GZIP) {
+            response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
+        }
+        String range = request.getHeaders().get(HttpHeader.RANGE);
+        String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
+        boolean honour = range != null && m != Mode.IGNORE_RANGES && (ifRange == null || ifRange.equals(etag()));
+        if (honour) {
+            Matcher mt = RANGE.matcher(range);
+            if (!mt.matches()) {
+                Response.writeError(request, response, callback, 416);
+                return true;
+            }
+            long start = Long.parseLong(mt.group(1));
+            long end = Math.min(Long.parseLong(mt.group(2)), d.length - 1L);
+            if (start >= d.length || end < start) {
+                response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + d.length);
+                Response.writeError(request, response, callback, 416);
+                return true;
+            }
+            rangeRequests.incrementAndGet();
+            ranges.add(start + "-" + end);
+            int len = (int) (end - start + 1);
+            response.setStatus(206);
+            response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + d.length);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, len);
+            response.write(true, ByteBuffer.wrap(d, (int) start, len), callback);
+            return true;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, d.length);
+        response.write(true, ByteBuffer.wrap(d), callback);
+        return true;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
