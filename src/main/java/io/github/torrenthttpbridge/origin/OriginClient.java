@@ -66,9 +66,10 @@ public final class OriginClient implements AutoCloseable {
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setIdleTimeout(config.idleTimeout().toMillis());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
-        client.getContentDecoderFactories().clear();
         try {
             client.start();
+            // cleared after start: starting installs the default (gzip) decoders
+            client.getContentDecoderFactories().clear();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client", e);
         }
@@ -410,6 +411,9 @@ public final class OriginClient implements AutoCloseable {
 
         @Override
         public void onComplete(Result result) {
+            if (problem == null && body == null && result.getResponse() != null && result.getResponse().getStatus() > 0) {
+                problem = check(result.getResponse());
+            }
             if (problem != null) {
                 future.completeExceptionally(problem);
             } else if (result.isFailed()) {
