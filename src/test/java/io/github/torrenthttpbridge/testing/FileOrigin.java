@@ -1,0 +1,36 @@
+package io.github.torrenthttpbridge.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/** A real Jetty static file server (its stock {@link ResourceHandler}) for a directory, on 127.0.0.1. */
+public final class FileOrigin implements AutoCloseable {
+    private final Server server;
+
+    public FileOrigin(Path dir) throws Exception {
+        server = new Server();
+        ServerConnector c = new ServerConnector(server);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        server.addConnector(c);
+        ResourceHandler rh = new ResourceHandler();
+        rh.setBaseResource(ResourceFactory.of(server).newResource(dir));
+        rh.setDirAllowed(false);
+        server.setHandler(rh);
+        server.start();
+    }
+
+    public URI url(String file) {
+        return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/" + file);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

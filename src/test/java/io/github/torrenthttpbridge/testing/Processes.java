@@ -1,0 +1,61 @@
+package io.github.torrenthttpbridge.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs external programs (real BitTorrent clients) with a hard deadline. */
+public final class Processes {
+    private Processes() {
+    }
+
+    /** What a finished program printed. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The last line of stdout (the harness prints one JSON line). */
+        public String lastLine() {
+            String[] lines = stdout.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+
+        public String json(String field) {
+            Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\": (\"[^\"]*\"|[^,}]+)").matcher(lastLine());
+            if (!m.find()) {
+                throw new AssertionError("no field " + field + " in: " + lastLine() + "\nstderr: " + stderr);
+            }
+            return m.group(1).replace("\"", "");
+        }
+    }
+
+    public static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("proc", ".out");
+        Path err = Files.createTempFile("proc", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
+                throw new AssertionError(command + " did not finish within " + timeout + "\nstderr: "
+                        + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The harness directory (src/test/python). */
+    public static String python(String script) {
+        return Path.of("src", "test", "python", script).toAbsolutePath().toString();
+    }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""libtorrent 2.0 leecher used by the Java interop tests and the benchmark.
+
+Downloads one torrent over TCP (uTP off: it crawls on loopback), with web seeds removed unless
+--keep-webseeds, so every byte must come over BitTorrent. Prints one JSON line on stdout at the end;
+progress goes to stderr. Always stops by itself at --timeout.
+"""
+import argparse, json, sys, time
+import libtorrent as lt
+
+p = argparse.ArgumentParser()
+p.add_argument("--torrent", required=True)
+p.add_argument("--save", required=True)
+p.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to directly")
+p.add_argument("--dht-bootstrap", action="append", default=[], help="HOST:PORT; enables the DHT")
+p.add_argument("--timeout", type=float, default=120)
+p.add_argument("--keep-webseeds", action="store_true")
+p.add_argument("--no-encryption", action="store_true")
+a = p.parse_args()
+
+settings = {
+    "listen_interfaces": "127.0.0.1:0",
+    "enable_dht": bool(a.dht_bootstrap),
+    "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
+    "enable_outgoing_utp": False, "enable_incoming_utp": False,
+    "allow_multiple_connections_per_ip": True,
+    "alert_mask": lt.alert.category_t.all_categories,
+}
+if a.dht_bootstrap:
+    settings.update({
+        "dht_bootstrap_nodes": ",".join(a.dht_bootstrap),
+        "dht_restrict_routing_ips": False, "dht_restrict_search_ips": False,
+        "dht_ignore_dark_internet": False, "dht_prefer_verified_node_ids": False,
+        "dht_enforce_node_id": False,
+    })
+if a.no_encryption:
+    settings["out_enc_policy"] = lt.enc_policy.disabled
+    settings["in_enc_policy"] = lt.enc_policy.disabled
+ses = lt.session(settings)
+ti = lt.torrent_info(a.torrent)
+if not a.keep_webseeds:
+    ti.set_web_seeds([])
+h = ses.add_torrent({"ti": ti, "save_path": a.save})
+for peer in a.peer:
+    host, port = peer.rsplit(":", 1)
+    h.connect_peer((host, int(port)))
+
+start = time.time()
+hash_failures = 0
+peers_seen = {}
+errors = []
+first_byte = None
+last_report = 0
+while True:
+    for al in ses.pop_alerts():
+        if isinstance(al, lt.hash_failed_alert):
+            hash_failures += 1
+        elif isinstance(al, (lt.torrent_error_alert, lt.file_error_alert)):
+            errors.append(al.message())
+    for pi in h.get_peer_info():
+        src = []
+        for flag, name in ((lt.peer_info.dht, "dht"), (lt.peer_info.tracker, "tracker"),
+                           (lt.peer_info.pex, "pex"), (lt.peer_info.lsd, "lsd"),
+                           (lt.peer_info.resume_data, "resume")):
+            if pi.source & flag:
+                src.append(name)
+        key = "%s:%d" % pi.ip
+        peers_seen[key] = sorted(set(peers_seen.get(key, [])) | set(src))
+    st = h.status()
+    now = time.time()
+    if first_byte is None and st.total_wanted_done > 0:
+        first_byte = now
+    if now - last_report > 1:
+        last_report = now
+        print("%.1fs %.1f%% %d peers %.1f MiB/s" % (now - start, st.progress * 100, st.num_peers,
+                                                    st.download_rate / 1048576), file=sys.stderr, flush=True)
+    if st.is_seeding or now - start > a.timeout:
+        break
+    time.sleep(0.05)
+
+st = h.status()
+seconds = time.time() - start
+done = bool(st.is_seeding)
+transfer = (time.time() - first_byte) if first_byte else seconds
+print(json.dumps({
+    "ok": done,
+    "error": None if done else ("timed out after %.0f s at %.1f%%" % (a.timeout, st.progress * 100)),
+    "errors": errors,
+    "seconds": round(seconds, 3),
+    "transfer_seconds": round(transfer, 3),
+    "bytes": st.total_wanted_done,
+    "total_wanted": st.total_wanted,
+    "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),
+    "hash_failures": hash_failures,
+    "peers_seen": peers_seen,
+    "found_via_dht": any("dht" in v for v in peers_seen.values()),
+    "infohash": str(ti.info_hash()),
+}), flush=True)
+sys.exit(0 if done else 1)
