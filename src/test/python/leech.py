@@ -16,10 +16,11 @@ p.add_argument("--dht-bootstrap", action="append", default=[], help="HOST:PORT; 
 p.add_argument("--timeout", type=float, default=120)
 p.add_argument("--keep-webseeds", action="store_true")
 p.add_argument("--no-encryption", action="store_true")
+p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
 a = p.parse_args()
 
 settings = {
-    "listen_interfaces": "127.0.0.1:0",
+    "listen_interfaces": a.listen,
     "enable_dht": bool(a.dht_bootstrap),
     "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
     "enable_outgoing_utp": False, "enable_incoming_utp": False,

@@ -33,4 +33,13 @@ public final class FileOrigin implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
     }
+
+    /** Serves DIR on 127.0.0.1 for SECONDS (used inside network namespaces); prints {"port": N}. */
+    public static void main(String[] args) throws Exception {
+        try (FileOrigin o = new FileOrigin(Path.of(args[0]))) {
+            System.out.println("{\"port\": " + o.url("").getPort() + "}");
+            System.out.flush();
+            Thread.sleep(Long.parseLong(args[1]) * 1000);
+        }
+    }
 }

@@ -54,6 +54,65 @@ public final class Processes {
         }
     }
 
+    /** A background program; its stdout lines are collected; closing it ends it (and waits). */
+    public static final class Background implements AutoCloseable {
+        private final Process process;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Path err;
+
+        Background(List<String> command) throws IOException {
+            err = Files.createTempFile("bg", ".err");
+            process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            Thread t = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        lines.add(l);
+                    }
+                } catch (IOException ignored) {
+                    // process ended
+                }
+            }, "bg-reader");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** Waits for a stdout line matching {@code regex} and returns its first group. */
+        public String await(String regex, Duration timeout) throws InterruptedException, IOException {
+            Pattern p = Pattern.compile(regex);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String l = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (l != null) {
+                    Matcher m = p.matcher(l);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                } else if (!process.isAlive()) {
+                    break;
+                }
+            }
+            throw new AssertionError("no line matching " + regex + " within " + timeout + "; stderr:\n" + stderr());
+        }
+
+        public String stderr() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            Files.deleteIfExists(err);
+        }
+    }
+
+    public static Background start(List<String> command) throws IOException {
+        return new Background(command);
+    }
+
     /** The harness directory (src/test/python). */
     public static String python(String script) {
         return Path.of("src", "test", "python", script).toAbsolutePath().toString();
