@@ -3,7 +3,6 @@ package io.github.torrenthttpbridge.cli;
 import java.net.InetSocketAddress;
 import java.net.URI;
 
-import picocli.CommandLine;
 
 /** Argument checks shared by the commands. */
 final class Cli {
@@ -13,8 +12,7 @@ final class Cli {
     static void checkUrl(URI url) {
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || url.getHost() == null) {
-            throw new CommandLine.ParameterException(new CommandLine(new Main()),
-                    "URL must be an absolute http:// or https:// URL, got '" + url + "'");
+            throw new IllegalArgumentException("URL must be an absolute http:// or https:// URL, got '" + url + "'");
         }
     }
 

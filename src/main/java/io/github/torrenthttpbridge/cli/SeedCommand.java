@@ -16,6 +16,8 @@ import io.github.torrenthttpbridge.bridge.CreatedTorrent;
 import io.github.torrenthttpbridge.bridge.SeedHandle;
 import io.github.torrenthttpbridge.bridge.SeedStats;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.origin.OriginClient;
+import io.github.torrenthttpbridge.origin.OriginClientConfig;
 import io.github.torrenthttpbridge.origin.OriginResource;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.slf4j.Logger;
@@ -76,6 +78,10 @@ final class SeedCommand implements Callable<Integer> {
             CreatedTorrent created = CreateCommand.create(url, pieceSize, List.of(), !noWebseed, System.err);
             torrent = created.torrent();
             hashedFrom = created.origin();
+        }
+        // fail fast, before any port is opened, if the origin cannot be bridged
+        try (OriginClient probe = new OriginClient(OriginClientConfig.defaults())) {
+            probe.probe(url, torrent.length());
         }
         BridgeConfig.Builder config = BridgeConfig.builder()
                 .bindAddress(InetAddress.getByName(bind))
