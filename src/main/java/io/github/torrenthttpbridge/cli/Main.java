@@ -37,6 +37,7 @@ public final class Main implements Runnable {
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.log.bt", "warn");
+        setDefault("org.slf4j.simpleLogger.log.bt.service.ClasspathApplicationService", "error");
         setDefault("org.slf4j.simpleLogger.log.the8472", "warn");
         setDefault("org.slf4j.simpleLogger.log.lbms", "warn");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");

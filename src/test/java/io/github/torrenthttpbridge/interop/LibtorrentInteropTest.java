@@ -111,6 +111,42 @@ class LibtorrentInteropTest {
     }
 
     @Test
+    void severalTorrentsAtOnceAddedAndRemovedAtRuntime() throws Exception {
+        List<SeedHandle> handles = new java.util.ArrayList<>();
+        List<Path> torrents = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] data = new byte[3 * 1024 * 1024 + i * 1000];
+            new Random(100 + i).nextBytes(data);
+            Files.write(www.resolve("multi" + i + ".bin"), data);
+            TorrentMetadata t = bridge.createTorrent(origin.url("multi" + i + ".bin"), TorrentCreator.Options.defaults(),
+                    ProgressListener.NONE).torrent();
+            Path tf = dir.resolve("multi" + i + ".torrent");
+            Files.write(tf, t.encoded());
+            torrents.add(tf);
+            handles.add(bridge.seed(origin.url("multi" + i + ".bin"), t));
+        }
+        assertTrue(bridge.seeds().containsAll(handles));
+        bridge.remove(handles.get(1).infoHash());
+        assertEquals(SeedState.STOPPED, handles.get(1).state());
+        assertFalse(bridge.seeds().contains(handles.get(1)));
+
+        for (int i : new int[] {0, 2}) {
+            Path save = Files.createDirectories(dir.resolve("multi-dl" + i));
+            Processes.Result r = leech(torrents.get(i), save, Duration.ofSeconds(60), "--peer", "127.0.0.1:" + bridge.torrentPort());
+            assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
+            assertEquals(sha256(www.resolve("multi" + i + ".bin")), sha256(save.resolve("multi" + i + ".bin")));
+        }
+        Path save = Files.createDirectories(dir.resolve("multi-dl1"));
+        Processes.Result removed = leech(torrents.get(1), save, Duration.ofSeconds(8), "--peer", "127.0.0.1:" + bridge.torrentPort());
+        assertEquals("false", removed.json("ok"), "a removed torrent is no longer served");
+        assertEquals("0", removed.json("bytes"));
+        for (int i : new int[] {0, 2}) {
+            assertTrue(handles.get(i).stats().uploaded() >= 3 * 1024 * 1024, handles.get(i).stats().toString());
+            bridge.remove(handles.get(i).infoHash());
+        }
+    }
+
+    @Test
     void infoHashMatchesMktorrentAndLibtorrent() throws Exception {
         Path file = www.resolve("big.bin");
         TorrentMetadata ours;
