@@ -201,6 +201,34 @@ public final class OriginClient implements AutoCloseable {
         }
     }
 
+    /**
+     * GETs a small resource (a pre-made {@code .torrent}): empty unless the origin answers 200 with at most
+     * {@code maxBytes} of unencoded body.
+     */
+    public java.util.Optional<byte[]> getSmall(URI url, int maxBytes) {
+        requests.increment();
+        Request request = newRequest(url).timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            org.eclipse.jetty.client.ContentResponse r =
+                    new org.eclipse.jetty.client.CompletableResponseListener(request, maxBytes).send()
+                            .get(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            bytesReceived.add(r.getContent().length);
+            String encoding = r.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+            if (r.getStatus() != 200 || (encoding != null && !encoding.equalsIgnoreCase("identity"))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(r.getContent());
+        } catch (ExecutionException e) {
+            LOG.debug("GET {} failed: {}", url, e.getCause().toString());
+            return java.util.Optional.empty();
+        } catch (TimeoutException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
     private final class CountingStream extends InputStream {
         private final InputStream in;
 

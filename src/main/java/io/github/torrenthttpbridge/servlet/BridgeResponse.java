@@ -1,0 +1,182 @@
+package io.github.torrenthttpbridge.servlet;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Locale;
+import java.util.function.Function;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+
+/**
+ * Wraps a response of the site to add the {@code Link: <F?torrent>; rel="describedby"} header to bridged files
+ * and to rewrite HTML pages with torrent links. The decision is taken when the body starts (status, type and
+ * length are known then); the Content-Length of a rewritten page is dropped (it changes).
+ */
+final class BridgeResponse extends HttpServletResponseWrapper {
+    private final String linkHeader;          // null: not a bridge candidate
+    private final long minSize;
+    private final Function<String, String> injector; // null: no rewriting for this path
+    private long contentLength = -1;
+    private boolean decided;
+    private boolean injecting;
+    private ServletOutputStream stream;
+    private PrintWriter writer;
+
+    BridgeResponse(HttpServletResponse response, String linkHeader, long minSize, Function<String, String> injector) {
+        super(response);
+        this.linkHeader = linkHeader;
+        this.minSize = minSize;
+        this.injector = injector;
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        setContentLengthLong(len);
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        if (decided) {
+            if (!injecting) {
+                super.setContentLengthLong(len);
+            }
+        } else {
+            contentLength = len;
+        }
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if ("content-length".equalsIgnoreCase(name)) {
+            setContentLengthLong(value == null ? -1 : Long.parseLong(value.trim()));
+        } else {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if ("content-length".equalsIgnoreCase(name)) {
+            setHeader(name, value);
+        } else {
+            super.addHeader(name, value);
+        }
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        setHeader(name, Integer.toString(value));
+    }
+
+    /** Takes the decisions; called before the first byte of body and at the end of the request. */
+    void decide() {
+        if (decided) {
+            return;
+        }
+        decided = true;
+        int status = getStatus();
+        if (linkHeader != null && (status == 200 || status == 206) && (status == 206 || contentLength < 0 || contentLength >= minSize)) {
+            super.addHeader("Link", linkHeader);
+        }
+        String type = getContentType();
+        if (injector != null && status == 200 && type != null && type.toLowerCase(Locale.ROOT).startsWith("text/html")
+                && asciiCompatible(getCharacterEncoding()) && getHeader("Content-Encoding") == null) {
+            injecting = true;
+        } else if (contentLength >= 0) {
+            super.setContentLengthLong(contentLength);
+        }
+    }
+
+    private static boolean asciiCompatible(String charset) {
+        if (charset == null) {
+            return true;
+        }
+        String c = charset.toUpperCase(Locale.ROOT);
+        return !c.startsWith("UTF-16") && !c.startsWith("UTF-32") && !c.startsWith("UTF-7");
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        decide();
+        if (!injecting) {
+            return super.getOutputStream();
+        }
+        if (stream == null) {
+            ServletOutputStream raw = super.getOutputStream();
+            HtmlLinkInjector html = new HtmlLinkInjector(raw, injector);
+            stream = new ServletOutputStream() {
+                @Override
+                public boolean isReady() {
+                    return raw.isReady();
+                }
+
+                @Override
+                public void setWriteListener(WriteListener l) {
+                    raw.setWriteListener(l);
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    html.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    html.write(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    html.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    html.close();
+                }
+            };
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        decide();
+        if (!injecting) {
+            return super.getWriter();
+        }
+        if (writer == null) {
+            String cs = getCharacterEncoding();
+            writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), cs == null ? Charset.forName("ISO-8859-1") : Charset.forName(cs)));
+        }
+        return writer;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        decide();
+        if (writer != null) {
+            writer.flush();
+        }
+        if (stream != null) {
+            stream.flush();
+        }
+        super.flushBuffer();
+    }
+
+    /** Ends the request: flushes a rewritten page's buffered bytes. */
+    void finish() throws IOException {
+        decide();
+        if (writer != null) {
+            writer.flush();
+        }
+        if (stream != null) {
+            stream.flush();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.torrenthttpbridge.servlet;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.origin.OriginClientConfig;
+import io.github.torrenthttpbridge.site.SiteOptions;
+import io.github.torrenthttpbridge.site.SiteTorrents;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the web application's bridge: reads and validates the {@code torrent-bridge.*} context parameters,
+ * starts the bridge with the context and closes it with the context. A bad parameter fails the deployment
+ * with a message naming it.
+ */
+public class TorrentBridgeListener implements ServletContextListener {
+    private static final Logger LOG = LoggerFactory.getLogger(TorrentBridgeListener.class);
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext ctx = event.getServletContext();
+        if (ctx.getAttribute(BridgeContext.ATTRIBUTE) != null) {
+            return;  // declared twice (web.xml and the jar's web-fragment): one bridge is enough
+        }
+        File temp = (File) ctx.getAttribute(ServletContext.TEMPDIR);
+        Path tempDir = temp != null ? temp.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
+        BridgeSettings s;
+        try {
+            s = BridgeSettings.parse(ctx::getInitParameter, tempDir);
+        } catch (IllegalArgumentException e) {
+            LOG.error("torrent-http-bridge: {}", e.getMessage());
+            throw e;
+        }
+        if (!s.enabled()) {
+            LOG.info("torrent-http-bridge is disabled (torrent-bridge.enabled=false)");
+            return;
+        }
+        BridgeConfig.Builder config = BridgeConfig.builder()
+                .bindAddress(s.bindAddress()).port(s.port()).dht(s.dht()).dhtPort(s.dhtPort())
+                .dhtPublicRouters(s.dhtPublicRouters()).dhtBootstrap(s.dhtBootstrap()).cacheMiB(s.cacheMiB())
+                // the site is our own origin: never follow redirects away from it
+                .origin(OriginClientConfig.defaults().withFollowRedirects(false));
+        TorrentBridge bridge = TorrentBridge.start(config.build());
+        AtomicReference<URI> origin = new AtomicReference<>(s.origin());
+        SiteTorrents site = new SiteTorrents(bridge, new SiteOptions(s.metadataDir(), s.minSize(), s.pieceSize(),
+                s.trackers(), s.webSeed(), s.hashJobs(), 100, Duration.ofSeconds(2)), () -> {
+                    URI u = origin.get();
+                    if (u == null) {
+                        throw new IllegalStateException("the origin URL is not known yet");
+                    }
+                    return u;
+                });
+        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin));
+        LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath(),
+                bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
+        if (s.origin() != null) {
+            restoreInBackground(site);
+        }
+    }
+
+    static void restoreInBackground(SiteTorrents site) {
+        Thread t = new Thread(() -> {
+            try {
+                site.restore();
+            } catch (RuntimeException e) {
+                LOG.warn("restoring torrents failed: {}", e.toString());
+            }
+        }, "torrent-bridge-restore");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        BridgeContext b = BridgeContext.of(event.getServletContext());
+        if (b != null) {
+            event.getServletContext().removeAttribute(BridgeContext.ATTRIBUTE);
+            b.site.close();
+            b.bridge.close();
+            LOG.info("torrent-http-bridge stopped");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.github.torrenthttpbridge.servlet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.github.torrenthttpbridge.origin.OriginClient;
+import io.github.torrenthttpbridge.site.TorrentStatus;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Gives every file the site serves publicly a {@code .torrent} ({@code F?torrent}, or {@code F.torrent} where
+ * no such file exists), a magnet link ({@code F?magnet}), a {@code Link} header, and torrent links on the
+ * pages that link to it; serves the status page. A thin adapter over {@code SiteTorrents} and the bridge, set
+ * up by {@link TorrentBridgeListener}.
+ */
+public class TorrentFilter implements Filter {
+    static final String TORRENT_TYPE = "application/x-bittorrent";
+    private static final java.util.Set<String> PAGE_EXTENSIONS = java.util.Set.of(
+            "html", "htm", "xhtml", "php", "jsp", "jspx", "asp", "aspx", "cgi", "css", "js", "json", "xml", "txt", "torrent");
+
+    private jakarta.servlet.ServletContext context;
+
+    @Override
+    public void init(FilterConfig config) {
+        this.context = config.getServletContext();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        BridgeContext b = BridgeContext.of(context);
+        if (b == null || !(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getHeader(OriginClient.BRIDGE_HEADER) != null) {
+            chain.doFilter(req, res);  // disabled, or the bridge's own request: untouched
+            return;
+        }
+        learnOrigin(b, request);
+        String path = pathOf(request);
+        if (path.startsWith(b.settings.statusPath()) || (path + "/").equals(b.settings.statusPath())) {
+            StatusPage.render(b, request, response);
+            return;
+        }
+        String query = request.getQueryString();
+        if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
+            endpoint(b, path, "magnet".equals(query), request, response);
+            return;
+        }
+        if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && context.getResource(path) == null
+                && b.settings.allows(path.substring(0, path.length() - ".torrent".length()))) {
+            endpoint(b, path.substring(0, path.length() - ".torrent".length()), false, request, response);
+            return;
+        }
+        String link = null;
+        if (b.settings.allows(path) && isGetOrHead(request)) {
+            link = "<" + encodePath(request.getContextPath() + path) + "?torrent>; rel=\"describedby\"; type=\"" + TORRENT_TYPE + "\"";
+        }
+        java.util.function.Function<String, String> injector = b.settings.injectsInto(path)
+                ? href -> snippet(b, request, path, href) : null;
+        if (link == null && injector == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        BridgeResponse wrapped = new BridgeResponse(response, link, b.settings.minSize(), injector);
+        chain.doFilter(request, wrapped);
+        wrapped.finish();
+    }
+
+    private static boolean isGetOrHead(HttpServletRequest r) {
+        return "GET".equals(r.getMethod()) || "HEAD".equals(r.getMethod());
+    }
+
+    /** The request's path within the context, decoded and normalized by the container. */
+    static String pathOf(HttpServletRequest r) {
+        String p = (r.getServletPath() == null ? "" : r.getServletPath()) + (r.getPathInfo() == null ? "" : r.getPathInfo());
+        return p.isEmpty() ? "/" : p;
+    }
+
+    /** Without a configured origin, the bridge fetches from the connector that took the request (never from Host). */
+    private static void learnOrigin(BridgeContext b, HttpServletRequest r) {
+        if (b.origin.get() == null) {
+            String addr = r.getLocalAddr();
+            if (addr == null || addr.isEmpty() || addr.equals("0.0.0.0") || addr.equals("::") || addr.equals("0:0:0:0:0:0:0:0")) {
+                addr = "127.0.0.1";
+            }
+            String host = addr.contains(":") ? "[" + addr + "]" : addr;
+            URI u = URI.create((r.isSecure() ? "https" : "http") + "://" + host + ":" + r.getLocalPort() + r.getContextPath());
+            if (b.origin.compareAndSet(null, u)) {
+                context(r).log("torrent-http-bridge: fetching this site's files from " + u + " (set torrent-bridge.origin to change)");
+                TorrentBridgeListener.restoreInBackground(b.site);
+            }
+        }
+    }
+
+    private static jakarta.servlet.ServletContext context(HttpServletRequest r) {
+        return r.getServletContext();
+    }
+
+    private void endpoint(BridgeContext b, String path, boolean magnet, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        response.setHeader("Cache-Control", "no-cache");
+        if (!b.settings.allows(path)) {
+            response.sendError(404, "not bridged");
+            return;
+        }
+        TorrentStatus s = b.site.await(path, b.settings.maxWait());
+        switch (s.state()) {
+            case READY -> {
+                TorrentMetadata t = s.torrent();
+                if (magnet) {
+                    response.setContentType("text/plain;charset=UTF-8");
+                    response.getWriter().write(t.magnetLink());
+                } else {
+                    byte[] bytes = t.encoded();
+                    response.setContentType(TORRENT_TYPE);
+                    response.setHeader("Content-Disposition", disposition(t.name() + ".torrent"));
+                    response.setContentLength(bytes.length);
+                    if (!"HEAD".equals(request.getMethod())) {
+                        response.getOutputStream().write(bytes);
+                    }
+                }
+            }
+            case HASHING -> {
+                response.setStatus(202);
+                response.setHeader("Retry-After", "2");
+                response.setContentType("application/json;charset=UTF-8");
+                var p = s.progress();
+                response.getWriter().write("{\"state\":\"hashing\",\"path\":" + Json.str(path)
+                        + ",\"percent\":" + (p == null ? 0 : String.format(Locale.ROOT, "%.1f", p.percent()))
+                        + ",\"bytesDone\":" + (p == null ? 0 : p.bytesDone())
+                        + ",\"bytesTotal\":" + (p == null ? 0 : p.bytesTotal()) + "}");
+            }
+            case BUSY, FAILED -> {
+                response.setHeader("Retry-After", "30");
+                response.sendError(503, s.reason());
+            }
+            default -> response.sendError(404, "not bridged");
+        }
+    }
+
+    static String disposition(String filename) {
+        StringBuilder ascii = new StringBuilder();
+        for (char c : filename.toCharArray()) {
+            ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ';' ? c : '_');
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String encodePath(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String seg : path.split("/", -1)) {
+            if (sb.length() > 0 || path.startsWith("/")) {
+                sb.append('/');
+            }
+            sb.append(URLEncoder.encode(seg, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        String s = sb.toString();
+        return s.startsWith("//") ? s.substring(1) : s;
+    }
+
+    /** The links added after a page's link to {@code href}, or null if it does not point to a bridged file. */
+    private static String snippet(BridgeContext b, HttpServletRequest request, String pagePath, String href) {
+        Optional<String> target = resolve(request.getContextPath(), pagePath, href);
+        if (target.isEmpty() || !b.settings.allows(target.get())) {
+            return null;
+        }
+        String file = target.get();
+        int dot = file.lastIndexOf('.');
+        if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        String base = Json.html(encodePath(request.getContextPath() + file));
+        String magnet = b.site.knownTorrent(file).map(TorrentMetadata::magnetLink).orElse(null);
+        return " <span class=\"torrent-links\">[<a class=\"torrent-link\" type=\"" + TORRENT_TYPE + "\" href=\"" + base
+                + "?torrent\">torrent</a> | <a class=\"magnet-link\" href=\"" + (magnet != null ? Json.html(magnet) : base + "?magnet")
+                + "\">magnet</a>]</span>";
+    }
+
+    /** Resolves a page's href to a path in this context; empty for other hosts, queries, or other contexts. */
+    static Optional<String> resolve(String contextPath, String pagePath, String href) {
+        if (href == null || href.isEmpty() || href.startsWith("#") || href.contains("?")) {
+            return Optional.empty();
+        }
+        int hash = href.indexOf('#');
+        if (hash >= 0) {
+            href = href.substring(0, hash);
+        }
+        URI u;
+        try {
+            u = URI.create("http://site" + contextPath + pagePath).resolve(href);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!"site".equals(u.getHost()) || u.getPort() != -1 || !"http".equals(u.getScheme())) {
+            return Optional.empty();
+        }
+        String raw = u.normalize().getRawPath();
+        if (raw == null || !raw.startsWith(contextPath + "/") || raw.contains("/../")) {
+            return Optional.empty();
+        }
+        String decoded = URLDecoder.decode(raw.substring(contextPath.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        return decoded.contains("/../") || decoded.contains("\\") ? Optional.empty() : Optional.of(decoded);
+    }
+
+    @Override
+    public void destroy() {
+        // the listener owns the bridge
+    }
+}
