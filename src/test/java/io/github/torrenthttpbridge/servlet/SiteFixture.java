@@ -1,0 +1,93 @@
+package io.github.torrenthttpbridge.servlet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A small download site on disk, and HTTP helpers for the filter's integration tests (Jetty and Tomcat). */
+final class SiteFixture {
+    static final int BIG = 24 * 1024 * 1024;
+    final Path root;
+    final Path metadata;
+
+    SiteFixture(Path dir) throws IOException {
+        root = Files.createDirectories(dir.resolve("site"));
+        metadata = Files.createDirectories(dir.resolve("metadata"));
+        write("files/big.bin", BIG, 1);
+        write("files/other.bin", 3 * 1024 * 1024, 2);
+        write("files/small.bin", 1000, 3);
+        write("protected/secret.bin", 2 * 1024 * 1024, 4);
+        write("WEB-INF/hidden.bin", 2 * 1024 * 1024, 5);
+        Files.writeString(root.resolve("index.html"), """
+                <!DOCTYPE html>
+                <html><head><meta charset="utf-8"><title>Downloads</title></head><body>
+                <h1>Downloads — ünïcode</h1>
+                <ul>
+                <li><a href="files/big.bin">big.bin</a> (24 MiB)</li>
+                <li><a class="x" href='/files/other.bin'>other.bin</a></li>
+                <li><a href="files/small.bin">small.bin</a></li>
+                <li><a href="about.html">about</a></li>
+                <li><a href="https://elsewhere.example/files/x.iso">elsewhere</a></li>
+                </ul></body></html>
+                """);
+    }
+
+    void write(String path, int size, long seed) throws IOException {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        Path p = root.resolve(path);
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+    }
+
+    static Map<String, String> params(SiteFixture f) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("torrent-bridge.bind", "127.0.0.1");
+        p.put("torrent-bridge.port", "0");
+        p.put("torrent-bridge.dht", "false");
+        p.put("torrent-bridge.metadata-dir", f.metadata.toString());
+        p.put("torrent-bridge.exclude", "/protected/*");
+        return p;
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    static HttpResponse<byte[]> get(URI uri, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** GETs {@code F?torrent} until it is ready (202 while hashing). */
+    static HttpResponse<byte[]> torrentWhenReady(URI uri) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<byte[]> r = get(uri);
+            if (r.statusCode() != 202 || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static long jsonLong(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no " + field + " in " + json);
+        }
+        return Long.parseLong(m.group(1));
+    }
+}
