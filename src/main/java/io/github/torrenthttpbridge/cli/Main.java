@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code torrent-http-bridge} command line: {@code create} and {@code seed}. */
 @Command(name = "torrent-http-bridge", mixinStandardHelpOptions = true, version = "torrent-http-bridge 0.1",
         description = "Share files served over HTTP(S) on BitTorrent, verified piece by piece.",
-        subcommands = {CreateCommand.class, SeedCommand.class})
+        subcommands = {CreateCommand.class, SeedCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

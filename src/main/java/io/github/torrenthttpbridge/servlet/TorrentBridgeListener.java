@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  */
 public class TorrentBridgeListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(TorrentBridgeListener.class);
+    /**
+     * Context attribute an embedding application may set (a {@code Map<String, String>}) to override
+     * {@code torrent-bridge.*} parameters of a web.xml it does not want to edit.
+     */
+    public static final String OVERRIDES = "torrent-bridge.overrides";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -35,7 +40,10 @@ public class TorrentBridgeListener implements ServletContextListener {
         Path tempDir = temp != null ? temp.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
         BridgeSettings s;
         try {
-            s = BridgeSettings.parse(ctx::getInitParameter, tempDir);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, String> overrides = ctx.getAttribute(OVERRIDES) instanceof java.util.Map<?, ?> m
+                    ? (java.util.Map<String, String>) m : java.util.Map.of();
+            s = BridgeSettings.parse(name -> overrides.containsKey(name) ? overrides.get(name) : ctx.getInitParameter(name), tempDir);
         } catch (IllegalArgumentException e) {
             LOG.error("torrent-http-bridge: {}", e.getMessage());
             throw e;
@@ -77,6 +85,12 @@ public class TorrentBridgeListener implements ServletContextListener {
         }, "torrent-bridge-restore");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The bridge running for a web application, if the listener started one. */
+    public static java.util.Optional<TorrentBridge> bridgeOf(ServletContext ctx) {
+        BridgeContext b = BridgeContext.of(ctx);
+        return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.bridge);
     }
 
     @Override

@@ -183,6 +183,9 @@ public class TorrentFilter implements Filter {
         }
         String base = Json.html(encodePath(request.getContextPath() + file));
         String magnet = b.site.knownTorrent(file).map(TorrentMetadata::magnetLink).orElse(null);
+        if (magnet == null && b.origin.get() != null) {
+            b.site.prepare(file);
+        }
         return " <span class=\"torrent-links\">[<a class=\"torrent-link\" type=\"" + TORRENT_TYPE + "\" href=\"" + base
                 + "?torrent\">torrent</a> | <a class=\"magnet-link\" href=\"" + (magnet != null ? Json.html(magnet) : base + "?magnet")
                 + "\">magnet</a>]</span>";

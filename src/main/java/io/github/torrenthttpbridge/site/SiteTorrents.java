@@ -112,6 +112,33 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
+    private final ThreadPoolExecutor preparer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "torrent-prepare");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
+    private final Map<String, Boolean> preparing = new ConcurrentHashMap<>();
+
+    /**
+     * Starts making the torrent of {@code path} in the background if it is unknown (a page links to it, so
+     * someone is likely to ask); bounded: extra requests are dropped.
+     */
+    public void prepare(String path) {
+        if (currentKey.containsKey(path) || preparing.putIfAbsent(path, Boolean.TRUE) != null) {
+            return;
+        }
+        preparer.execute(() -> {
+            try {
+                status(path);
+            } catch (RuntimeException e) {
+                LOG.debug("preparing {} failed: {}", path, e.toString());
+            } finally {
+                preparing.remove(path);
+            }
+        });
+    }
+
     /** How many hashing jobs have been started since creation. */
     public long hashJobsStarted() {
         return jobsStarted.get();
@@ -440,6 +467,7 @@ public final class SiteTorrents implements AutoCloseable {
 
     @Override
     public void close() {
+        preparer.shutdownNow();
         hashers.shutdownNow();
     }
 }

@@ -1,0 +1,76 @@
+package io.github.torrenthttpbridge.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a web application directory (default: webapp) on embedded Jetty 12 with the bridge live.")
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WEBAPP_DIR", defaultValue = "webapp",
+            description = "web application directory with WEB-INF/web.xml (default ${DEFAULT-VALUE})")
+    Path webapp;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "HTTP address (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "where the demo files are generated (default: <tmp>/torrent-http-bridge-demo)")
+    Path data;
+
+    @Option(names = "--torrent-port", paramLabel = "N", description = "overrides torrent-bridge.port")
+    Integer torrentPort;
+
+    @Option(names = "--dht-port", paramLabel = "N", description = "overrides torrent-bridge.dht-port")
+    Integer dhtPort;
+
+    @Option(names = "--no-dht", description = "overrides torrent-bridge.dht with false")
+    boolean noDht;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "overrides any torrent-bridge.* parameter (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>(params);
+        if (torrentPort != null) {
+            overrides.put("torrent-bridge.port", torrentPort.toString());
+        }
+        if (dhtPort != null) {
+            overrides.put("torrent-bridge.dht-port", dhtPort.toString());
+        }
+        if (noDht) {
+            overrides.put("torrent-bridge.dht", "false");
+        }
+        Path dataDir = data != null ? data : Path.of(System.getProperty("java.io.tmpdir"), "torrent-http-bridge-demo");
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (DemoServer demo = DemoServer.start(webapp, dataDir, host, port, overrides)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "serve-shutdown"));
+            System.out.println("demo page:    " + demo.url());
+            System.out.println("status page:  " + demo.url().resolve("torrent-bridge/"));
+            System.out.println("torrent port: " + demo.bridge().torrentPort());
+            System.out.println("serving; press Ctrl-C to stop");
+            System.out.flush();
+            stop.await();
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+}
