@@ -1,7 +1,10 @@
 package io.github.torrenthttpbridge.servlet;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Locale;
@@ -26,6 +29,7 @@ final class BridgeResponse extends HttpServletResponseWrapper {
     private boolean injecting;
     private ServletOutputStream stream;
     private PrintWriter writer;
+    private HtmlLinkInjector html;
 
     BridgeResponse(HttpServletResponse response, String linkHeader, long minSize, Function<String, String> injector) {
         super(response);
@@ -100,44 +104,61 @@ final class BridgeResponse extends HttpServletResponseWrapper {
         return !c.startsWith("UTF-16") && !c.startsWith("UTF-32") && !c.startsWith("UTF-7");
     }
 
+    /**
+     * Containers may ask for the stream before setting the content type (Tomcat's DefaultServlet does), so the
+     * decision waits for the first byte: until then this stream only remembers it was asked for.
+     */
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
-        decide();
-        if (!injecting) {
-            return super.getOutputStream();
-        }
         if (stream == null) {
-            ServletOutputStream raw = super.getOutputStream();
-            HtmlLinkInjector html = new HtmlLinkInjector(raw, injector);
             stream = new ServletOutputStream() {
+                private OutputStream target;
+
+                private OutputStream target() throws IOException {
+                    if (target == null) {
+                        decide();
+                        ServletOutputStream raw = BridgeResponse.super.getOutputStream();
+                        target = injecting ? (html = new HtmlLinkInjector(raw, injector)) : raw;
+                    }
+                    return target;
+                }
+
                 @Override
                 public boolean isReady() {
-                    return raw.isReady();
+                    try {
+                        return BridgeResponse.super.getOutputStream().isReady();
+                    } catch (IOException e) {
+                        return false;
+                    }
                 }
 
                 @Override
                 public void setWriteListener(WriteListener l) {
-                    raw.setWriteListener(l);
+                    try {
+                        BridgeResponse.super.getOutputStream().setWriteListener(l);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
 
                 @Override
                 public void write(int b) throws IOException {
-                    html.write(b);
+                    target().write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    html.write(b, off, len);
+                    target().write(b, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
-                    html.flush();
+                    target().flush();
                 }
 
                 @Override
                 public void close() throws IOException {
-                    html.close();
+                    target().close();
                 }
             };
         }
@@ -146,13 +167,40 @@ final class BridgeResponse extends HttpServletResponseWrapper {
 
     @Override
     public PrintWriter getWriter() throws IOException {
-        decide();
-        if (!injecting) {
-            return super.getWriter();
-        }
         if (writer == null) {
-            String cs = getCharacterEncoding();
-            writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), cs == null ? Charset.forName("ISO-8859-1") : Charset.forName(cs)));
+            writer = new PrintWriter(new Writer() {
+                private Writer target;
+
+                private Writer target() throws IOException {
+                    if (target == null) {
+                        decide();
+                        if (injecting) {
+                            String cs = getCharacterEncoding();
+                            html = new HtmlLinkInjector(BridgeResponse.super.getOutputStream(), injector);
+                            target = new OutputStreamWriter(html,
+                                    cs == null ? StandardCharsets.ISO_8859_1 : Charset.forName(cs));
+                        } else {
+                            target = BridgeResponse.super.getWriter();
+                        }
+                    }
+                    return target;
+                }
+
+                @Override
+                public void write(char[] cbuf, int off, int len) throws IOException {
+                    target().write(cbuf, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    target().flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    target().close();
+                }
+            });
         }
         return writer;
     }
@@ -174,6 +222,9 @@ final class BridgeResponse extends HttpServletResponseWrapper {
         decide();
         if (writer != null) {
             writer.flush();
+        }
+        if (html != null) {
+            html.endOfStream();
         }
         if (stream != null) {
             stream.flush();

@@ -107,12 +107,18 @@ final class HtmlLinkInjector extends OutputStream {
         out.flush();
     }
 
-    @Override
-    public void close() throws IOException {
+    /** Writes out a tag left unfinished at the end of the document. */
+    void endOfStream() throws IOException {
         if (tagLength > 0) {
             out.write(tag, 0, tagLength);
             tagLength = -1;
         }
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        endOfStream();
         out.close();
     }
 }
