@@ -1,13 +1,10 @@
 package io.github.torrenthttpbridge.cli;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.servlet.TorrentBridgeListener;
@@ -22,9 +19,6 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * with its own {@code WEB-INF/web.xml}, plus generated demo files under {@code /files/}.
  */
 public final class DemoServer implements AutoCloseable {
-    /** Demo files: name and size in MiB. Their bytes are fixed (seeded), so their info hashes are too. */
-    static final Map<String, Integer> FILES = Map.of("demo-8m.bin", 8, "demo-32m.bin", 32, "demo-64m.iso", 64);
-
     private final Server server;
     private final WebAppContext context;
 
@@ -41,7 +35,7 @@ public final class DemoServer implements AutoCloseable {
         if (!Files.isRegularFile(webappDir.resolve("WEB-INF/web.xml"))) {
             throw new IllegalArgumentException(webappDir.toAbsolutePath() + " is not a web application (no WEB-INF/web.xml)");
         }
-        generateFiles(dataDir.resolve("files"));
+        DemoFiles.generate(dataDir.resolve("files"));
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);
@@ -58,27 +52,6 @@ public final class DemoServer implements AutoCloseable {
         server.setHandler(ctx);
         server.start();
         return new DemoServer(server, ctx);
-    }
-
-    static void generateFiles(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        for (var e : FILES.entrySet()) {
-            Path f = dir.resolve(e.getKey());
-            long size = e.getValue() * 1024L * 1024;
-            if (Files.isRegularFile(f) && Files.size(f) == size) {
-                continue;
-            }
-            Random random = new Random(e.getKey().hashCode());
-            byte[] chunk = new byte[1 << 20];
-            Path tmp = Files.createTempFile(dir, ".gen-", ".part");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                for (long done = 0; done < size; done += chunk.length) {
-                    random.nextBytes(chunk);
-                    out.write(chunk);
-                }
-            }
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
     }
 
     public URI url() {

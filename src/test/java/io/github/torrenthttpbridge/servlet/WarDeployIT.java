@@ -1,0 +1,113 @@
+package io.github.torrenthttpbridge.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.torrenthttpbridge.testing.Digests;
+import io.github.torrenthttpbridge.testing.Processes;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10) and to Tomcat 10.1, and in
+ * each a libtorrent client downloads a demo file through the bridge.
+ */
+class WarDeployIT {
+    static final Path WAR = Path.of("target", "torrent-http-bridge-demo.war").toAbsolutePath();
+    static final Path FILES = Path.of("target", "demo-files", "files").toAbsolutePath();
+    @TempDir
+    Path dir;
+
+    Map<String, String> overrides(String name) {
+        return Map.of("torrent-bridge.bind", "127.0.0.1", "torrent-bridge.port", "0", "torrent-bridge.dht", "false",
+                "torrent-bridge.metadata-dir", dir.resolve(name + "-metadata").toString());
+    }
+
+    void exercise(URI base) throws Exception {
+        String page = new String(SiteFixture.get(base.resolve("/demo/")).body(), StandardCharsets.UTF_8);
+        for (String f : List.of("demo-8m.bin", "demo-16m.bin", "demo-32m.iso")) {
+            assertTrue(page.contains("href=\"/demo/files/" + f + "?torrent\""), page);
+        }
+        HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(base.resolve("/demo/files/demo-8m.bin?torrent"));
+        assertEquals(200, t.statusCode(), new String(t.body()));
+        TorrentMetadata torrent = TorrentMetadata.parse(t.body());
+        assertEquals("demo-8m.bin", torrent.name());
+        String status = new String(SiteFixture.get(base.resolve("/demo/torrent-bridge/?format=json")).body());
+        Path tf = dir.resolve("demo.torrent");
+        Files.write(tf, t.body());
+        Path save = Files.createDirectories(dir.resolve("dl-" + base.getPort()));
+        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
+                "--save", save.toString(), "--peer", "127.0.0.1:" + SiteFixture.jsonLong(status, "torrentPort"),
+                "--timeout", "60"), Duration.ofSeconds(90));
+        assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
+        assertEquals(Digests.sha256(FILES.resolve("demo-8m.bin")), Digests.sha256(save.resolve("demo-8m.bin")));
+    }
+
+    @Test
+    void deploysOnJetty12() throws Exception {
+        Server server = new Server();
+        ServerConnector c = new ServerConnector(server);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        server.addConnector(c);
+        WebAppContext ctx = new WebAppContext();
+        ctx.setContextPath("/demo");
+        ctx.setWar(WAR.toString());
+        ctx.setTempDirectory(Files.createDirectories(dir.resolve("jetty-tmp")).toFile());
+        ctx.setAttribute(TorrentBridgeListener.OVERRIDES, overrides("jetty"));
+        ctx.setThrowUnavailableOnStartupException(true);
+        server.setHandler(ctx);
+        server.start();
+        try {
+            exercise(URI.create("http://127.0.0.1:" + c.getLocalPort()));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void deploysOnTomcat10() throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createDirectories(dir.resolve("tomcat")).toString());
+        Connector c = new Connector();
+        c.setPort(0);
+        c.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(c);
+        tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());
+        Context ctx = tomcat.addWebapp("/demo", WAR.toString());
+        // a stand-alone Tomcat has only the WAR: don't let it also scan this test's class path
+        ((org.apache.tomcat.util.scan.StandardJarScanner) ctx.getJarScanner()).setScanClassPath(false);
+        // Tomcat's own way to override web.xml context-params (context.xml <Parameter override="false">)
+        for (var e : overrides("tomcat").entrySet()) {
+            ApplicationParameter p = new ApplicationParameter();
+            p.setName(e.getKey());
+            p.setValue(e.getValue());
+            p.setOverride(false);
+            ctx.addApplicationParameter(p);
+        }
+        tomcat.start();
+        try {
+            exercise(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort()));
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+}
