@@ -55,7 +55,17 @@ final class BridgeResponse extends HttpServletResponseWrapper {
     }
 
     @Override
+    public void setDateHeader(String name, long date) {
+        if (!(injecting && "last-modified".equalsIgnoreCase(name))) {
+            super.setDateHeader(name, date);
+        }
+    }
+
+    @Override
     public void setHeader(String name, String value) {
+        if (injecting && ("etag".equalsIgnoreCase(name) || "last-modified".equalsIgnoreCase(name))) {
+            return;
+        }
         if ("content-length".equalsIgnoreCase(name)) {
             setContentLengthLong(value == null ? -1 : Long.parseLong(value.trim()));
         } else {
@@ -91,6 +101,10 @@ final class BridgeResponse extends HttpServletResponseWrapper {
         if (injector != null && status == 200 && type != null && type.toLowerCase(Locale.ROOT).startsWith("text/html")
                 && asciiCompatible(getCharacterEncoding()) && getHeader("Content-Encoding") == null) {
             injecting = true;
+            // the links change as torrents become ready: the page is no longer the file on disk
+            super.setHeader("ETag", null);
+            super.setHeader("Last-Modified", null);
+            super.setHeader("Cache-Control", "no-cache");
         } else if (contentLength >= 0) {
             super.setContentLengthLong(contentLength);
         }

@@ -1,0 +1,86 @@
+package io.github.torrenthttpbridge.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.torrenthttpbridge.cli.DemoServer;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A real browser (Debian's headless Chromium through chromedriver) opens the demo download page and finds a
+ * torrent and a magnet link beside every file link; screenshots go to target/screenshots/.
+ */
+class BrowserIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoPageShowsTorrentAndMagnetLinksBesideEachFile() throws Exception {
+        Map<String, String> overrides = Map.of("torrent-bridge.bind", "127.0.0.1", "torrent-bridge.port", "0",
+                "torrent-bridge.dht", "false", "torrent-bridge.metadata-dir", dir.resolve("metadata").toString());
+        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+        try (DemoServer demo = DemoServer.start(Path.of("webapp"), dir.resolve("data"), "127.0.0.1", 0, overrides)) {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary("/usr/bin/chromium");
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1100,800", "--user-data-dir=" + Files.createDirectories(dir.resolve("chrome")));
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+            ChromeDriver browser = new ChromeDriver(service, options);
+            try {
+                browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+                browser.get(demo.url().toString());
+                assertEquals("Downloads — torrent-http-bridge demo", browser.getTitle());
+                List<WebElement> items = browser.findElements(By.cssSelector("#downloads li"));
+                assertEquals(3, items.size());
+                for (WebElement li : items) {
+                    WebElement file = li.findElement(By.cssSelector("a[href^='files/']"));
+                    String name = file.getText();
+                    WebElement torrent = li.findElement(By.cssSelector("a.torrent-link"));
+                    WebElement magnet = li.findElement(By.cssSelector("a.magnet-link"));
+                    assertTrue(torrent.isDisplayed() && magnet.isDisplayed(), name);
+                    assertEquals(demo.url().resolve("/files/" + name + "?torrent").toString(), torrent.getAttribute("href"));
+                    assertTrue(magnet.getAttribute("href").endsWith("/files/" + name + "?magnet")
+                            || magnet.getAttribute("href").startsWith("magnet:?xt=urn:btih:"), magnet.getAttribute("href"));
+                    HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(URI.create(torrent.getAttribute("href")));
+                    assertEquals(200, t.statusCode());
+                    assertEquals(name, TorrentMetadata.parse(t.body()).name());
+                }
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("demo-page.png"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                // once torrents are known, the page carries real magnet links
+                browser.navigate().refresh();
+                for (WebElement magnet : browser.findElements(By.cssSelector("a.magnet-link"))) {
+                    assertTrue(magnet.getAttribute("href").startsWith("magnet:?xt=urn:btih:"), magnet.getAttribute("href"));
+                }
+                browser.get(demo.url().resolve("/torrent-bridge/").toString());
+                assertEquals(3, browser.findElements(By.cssSelector("tr.torrent")).size());
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("status-page.png"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                browser.quit();
+                service.stop();
+            }
+        }
+        assertTrue(Files.size(shots.resolve("demo-page.png")) > 1000);
+    }
+}
