@@ -43,7 +43,7 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         p("dht-port", "6881", "UDP port of the DHT node (0 = any free port)");
         p("dht-bootstrap", "", "extra DHT bootstrap nodes, comma-separated HOST:PORT");
         p("dht-public-routers", "true", "bootstrap the DHT from the public routers");
-        p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://127.0.0.1:<port of the connector that took the first request><context path>; never taken from request headers");
+        p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://<local address and port of the connector that took the first request><context path>; never taken from request headers (Host, X-Forwarded-*)");
         p("metadata-dir", "(temp dir)/torrent-bridge", "where generated torrents are kept across restarts; default under the context's jakarta.servlet.context.tempdir");
         p("cache-mib", "128", "memory for verified pieces, MiB");
         p("trackers", "", "announce URLs added to generated torrents and magnets, comma-separated");
