@@ -44,6 +44,8 @@ class JettyFilterTest {
     Path dir;
     Server server;
 
+    java.util.Map<String, String> extraParams = new java.util.HashMap<>();
+
     URI start(SiteFixture f, boolean protect) throws Exception {
         server = new Server();
         ServerConnector c = new ServerConnector(server);
@@ -54,6 +56,7 @@ class JettyFilterTest {
         ctx.setContextPath("/");
         ctx.setBaseResource(ResourceFactory.of(server).newResource(f.root));
         SiteFixture.params(f).forEach(ctx::setInitParameter);
+        extraParams.forEach(ctx::setInitParameter);
         ctx.addEventListener(new TorrentBridgeListener());
         ctx.addFilter(TorrentFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder("gz", new GzipServlet()), "/gz/*");
@@ -194,12 +197,72 @@ class JettyFilterTest {
         assertEquals(404, SiteFixture.get(base.resolve("/files/missing.bin?torrent")).statusCode());
         assertEquals(404, SiteFixture.get(base.resolve("/gz/data.bin?torrent")).statusCode(), "gzip-encoded");
         // a Host header pointing elsewhere changes nothing: the origin is the connector's own address
-        HttpResponse<byte[]> evil = SiteFixture.get(base.resolve("/files/other.bin?torrent"), "X-Forwarded-Host", "169.254.169.254");
-        assertTrue(evil.statusCode() == 202 || evil.statusCode() == 200);
+        String evil = SiteFixture.rawGet(base, "/files/other.bin?torrent", "169.254.169.254");
+        assertTrue(evil.startsWith("HTTP/1.1 202") || evil.startsWith("HTTP/1.1 200"), evil);
+        HttpResponse<byte[]> forwarded = SiteFixture.get(base.resolve("/files/other.bin?torrent"), "X-Forwarded-Host", "169.254.169.254");
+        assertTrue(forwarded.statusCode() == 202 || forwarded.statusCode() == 200);
         TorrentMetadata t = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent")).body());
         assertEquals(List.of("http://127.0.0.1:" + base.getPort() + "/files/other.bin"), t.webSeeds());
         String status = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body());
         assertTrue(status.contains("\"origin\":\"http://127.0.0.1:" + base.getPort() + "\""), status);
+    }
+
+    @Test
+    void aPremadeTorrentBesideTheFileIsUsedWhenItMatches() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        TorrentMetadata premade;
+        try (var in = Files.newInputStream(f.root.resolve("files/other.bin"))) {
+            premade = io.github.torrenthttpbridge.torrent.TorrentCreator.create(in, Files.size(f.root.resolve("files/other.bin")),
+                    "other.bin", io.github.torrenthttpbridge.torrent.TorrentCreator.Options.defaults().withPieceSize(32768)
+                            .withTrackers(List.of("http://tracker.example/announce")), io.github.torrenthttpbridge.torrent.ProgressListener.NONE);
+        }
+        Files.write(f.root.resolve("files/other.bin.torrent"), premade.encoded());
+        TorrentMetadata wrongName;
+        try (var in = Files.newInputStream(f.root.resolve("files/big.bin"))) {
+            wrongName = io.github.torrenthttpbridge.torrent.TorrentCreator.create(in, SiteFixture.BIG, "renamed.bin",
+                    io.github.torrenthttpbridge.torrent.TorrentCreator.Options.defaults(), io.github.torrenthttpbridge.torrent.ProgressListener.NONE);
+        }
+        Files.write(f.root.resolve("files/big.bin.torrent"), wrongName.encoded());
+        URI base = start(f, false);
+
+        HttpResponse<byte[]> t = SiteFixture.get(base.resolve("/files/other.bin?torrent"));
+        assertEquals(200, t.statusCode(), "a matching pre-made torrent is served at once");
+        assertEquals(premade.infoHash(), TorrentMetadata.parse(t.body()).infoHash());
+        assertEquals(premade.infoHash(), TorrentMetadata.parse(SiteFixture.get(base.resolve("/files/other.bin.torrent")).body()).infoHash(),
+                "the real F.torrent file is served as it is");
+        assertEquals(202, SiteFixture.get(base.resolve("/files/big.bin?torrent")).statusCode(), "a mismatching one is ignored");
+        TorrentMetadata hashed = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/big.bin?torrent")).body());
+        assertEquals("big.bin", hashed.name());
+        String status = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body());
+        assertEquals(1, SiteFixture.jsonLong(status, "hashJobsStarted"), status);
+    }
+
+    @Test
+    void disabledMeansUntouched() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        extraParams.put("torrent-bridge.enabled", "false");
+        URI base = start(f, false);
+        HttpResponse<byte[]> r = SiteFixture.get(base.resolve("/files/other.bin?torrent"));
+        assertEquals(200, r.statusCode());
+        assertEquals(3 * 1024 * 1024, r.body().length, "the file itself, as without the filter");
+        assertTrue(r.headers().firstValue("Link").isEmpty());
+        assertEquals(404, SiteFixture.get(base.resolve("/torrent-bridge/")).statusCode());
+        assertFalse(new String(SiteFixture.get(base.resolve("/index.html")).body()).contains("torrent-link"));
+    }
+
+    @Test
+    void aBadParameterFailsTheDeploymentNamingIt() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        extraParams.put("torrent-bridge.port", "70000");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> {
+            start(f, false);
+            // Jetty may report a failed context through the server's state rather than an exception
+            if (!((ServletContextHandler) server.getHandler()).isAvailable()) {
+                throw new IllegalStateException("context unavailable");
+            }
+        });
+        String all = e + " " + e.getCause();
+        assertTrue(all.contains("torrent-bridge.port") && all.contains("70000"), all);
     }
 
     @Test

@@ -71,6 +71,16 @@ final class SiteFixture {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** A raw HTTP/1.1 GET with a Host header of our choosing (java.net.http refuses to set Host). */
+    static String rawGet(URI base, String pathAndQuery, String host) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** GETs {@code F?torrent} until it is ready (202 while hashing). */
     static HttpResponse<byte[]> torrentWhenReady(URI uri) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

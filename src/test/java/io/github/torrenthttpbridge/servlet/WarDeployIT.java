@@ -82,6 +82,46 @@ class WarDeployIT {
         }
     }
 
+    /** The library jar alone in WEB-INF/lib, no filter in web.xml: its web-fragment.xml sets everything up. */
+    @Test
+    void dropInJarOnTomcat10() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        Path lib = Files.createDirectories(f.root.resolve("WEB-INF/lib"));
+        Path jar;
+        try (var jars = Files.list(Path.of("target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("torrent-http-bridge-[0-9.]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow();
+        }
+        Files.copy(jar, lib.resolve(jar.getFileName()));
+        Files.writeString(f.root.resolve("WEB-INF/web.xml"), """
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <context-param><param-name>torrent-bridge.bind</param-name><param-value>127.0.0.1</param-value></context-param>
+                  <context-param><param-name>torrent-bridge.port</param-name><param-value>0</param-value></context-param>
+                  <context-param><param-name>torrent-bridge.dht</param-name><param-value>false</param-value></context-param>
+                  <context-param><param-name>torrent-bridge.metadata-dir</param-name><param-value>%s</param-value></context-param>
+                </web-app>
+                """.formatted(f.metadata));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createDirectories(dir.resolve("tomcat")).toString());
+        Connector c = new Connector();
+        c.setPort(0);
+        c.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(c);
+        Context ctx = tomcat.addWebapp("", f.root.toString());
+        ((org.apache.tomcat.util.scan.StandardJarScanner) ctx.getJarScanner()).setScanClassPath(false);
+        tomcat.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());
+            HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent"));
+            assertEquals(200, t.statusCode(), new String(t.body()));
+            assertEquals("other.bin", TorrentMetadata.parse(t.body()).name());
+            assertTrue(SiteFixture.get(base.resolve("/files/other.bin")).headers().firstValue("Link").isPresent());
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
     @Test
     void deploysOnTomcat10() throws Exception {
         Tomcat tomcat = new Tomcat();
