@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** A small download site on disk, and HTTP helpers for the filter's integration tests (Jetty and Tomcat). */
 final class SiteFixture {
-    static final int BIG = 24 * 1024 * 1024;
+    static final int BIG = 64 * 1024 * 1024;
     final Path root;
     final Path metadata;
 
@@ -33,7 +33,7 @@ final class SiteFixture {
                 <html><head><meta charset="utf-8"><title>Downloads</title></head><body>
                 <h1>Downloads — ünïcode</h1>
                 <ul>
-                <li><a href="files/big.bin">big.bin</a> (24 MiB)</li>
+                <li><a href="files/big.bin">big.bin</a> (64 MiB)</li>
                 <li><a class="x" href='/files/other.bin'>other.bin</a></li>
                 <li><a href="files/small.bin">small.bin</a></li>
                 <li><a href="about.html">about</a></li>
