@@ -9,7 +9,8 @@ import argparse, json, sys, time
 import libtorrent as lt
 
 p = argparse.ArgumentParser()
-p.add_argument("--torrent", required=True)
+p.add_argument("--torrent")
+p.add_argument("--magnet")
 p.add_argument("--save", required=True)
 p.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to directly")
 p.add_argument("--dht-bootstrap", action="append", default=[], help="HOST:PORT; enables the DHT")
@@ -38,10 +39,19 @@ if a.no_encryption:
     settings["out_enc_policy"] = lt.enc_policy.disabled
     settings["in_enc_policy"] = lt.enc_policy.disabled
 ses = lt.session(settings)
-ti = lt.torrent_info(a.torrent)
-if not a.keep_webseeds:
-    ti.set_web_seeds([])
-h = ses.add_torrent({"ti": ti, "save_path": a.save})
+if a.magnet:
+    params = lt.parse_magnet_uri(a.magnet)
+    if not a.keep_webseeds:
+        params.url_seeds = []
+    params.save_path = a.save
+    h = ses.add_torrent(params)
+    infohash = str(params.info_hashes.v1) if hasattr(params, "info_hashes") else str(params.info_hash)
+else:
+    ti = lt.torrent_info(a.torrent)
+    if not a.keep_webseeds:
+        ti.set_web_seeds([])
+    h = ses.add_torrent({"ti": ti, "save_path": a.save})
+    infohash = str(ti.info_hash())
 for peer in a.peer:
     host, port = peer.rsplit(":", 1)
     h.connect_peer((host, int(port)))
@@ -75,13 +85,13 @@ while True:
         last_report = now
         print("%.1fs %.1f%% %d peers %.1f MiB/s" % (now - start, st.progress * 100, st.num_peers,
                                                     st.download_rate / 1048576), file=sys.stderr, flush=True)
-    if st.is_seeding or now - start > a.timeout:
+    if (st.is_seeding and st.has_metadata) or now - start > a.timeout:
         break
     time.sleep(0.05)
 
 st = h.status()
 seconds = time.time() - start
-done = bool(st.is_seeding)
+done = bool(st.is_seeding and st.has_metadata)
 transfer = (time.time() - first_byte) if first_byte else seconds
 print(json.dumps({
     "ok": done,
@@ -95,6 +105,6 @@ print(json.dumps({
     "hash_failures": hash_failures,
     "peers_seen": peers_seen,
     "found_via_dht": any("dht" in v for v in peers_seen.values()),
-    "infohash": str(ti.info_hash()),
+    "infohash": infohash,
 }), flush=True)
 sys.exit(0 if done else 1)

@@ -24,7 +24,7 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                              List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, URI origin,
                              Path metadataDir, long cacheMiB, List<String> trackers, boolean webSeed,
                              boolean injectLinks, List<String> injectPaths, String statusPath, int hashJobs,
-                             Duration maxWait) {
+                             Duration maxWait, boolean tracker, URI publicUrl) {
 
     public static final String PREFIX = "torrent-bridge.";
 
@@ -53,6 +53,8 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         p("status-path", "/torrent-bridge/", "path of the status page (HTML; ?format=json for JSON)");
         p("hash-jobs", "1", "files hashed at once (background pool)");
         p("max-wait", "0", "seconds a ?torrent request waits for hashing before answering 202 Accepted");
+        p("tracker", "true", "run the built-in HTTP tracker at <status-path>announce (and scrape) and list it first in generated torrents and magnets");
+        p("public-url", "(origin)", "the site's public base URL, used for the built-in tracker's URL in torrents; default: the origin URL");
     }
 
     private static void p(String name, String def, String doc) {
@@ -134,9 +136,22 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         }
         int jobs = (int) p.longValue("hash-jobs", 1, 64);
         Duration maxWait = Duration.ofSeconds(p.longValue("max-wait", 0, 3600));
+        boolean tracker = p.bool("tracker");
+        URI publicUrl = null;
+        String pu = p.raw("public-url");
+        if (!pu.equals("(origin)")) {
+            try {
+                publicUrl = URI.create(pu.replaceAll("/+$", ""));
+            } catch (IllegalArgumentException e) {
+                throw p.bad("public-url", pu, "an absolute http(s) URL");
+            }
+            if (publicUrl.getScheme() == null || !publicUrl.getScheme().matches("https?") || publicUrl.getHost() == null) {
+                throw p.bad("public-url", pu, "an absolute http(s) URL");
+            }
+        }
         return new BridgeSettings(enabled, include, exclude, minSize, pieceSize, bind, port, dht, dhtPort,
                 List.copyOf(bootstrap), routers, origin, metadataDir, cache, trackers, webSeed, inject,
-                injectPaths, status, jobs, maxWait);
+                injectPaths, status, jobs, maxWait, tracker, publicUrl);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

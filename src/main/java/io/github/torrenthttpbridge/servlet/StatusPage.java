@@ -54,6 +54,8 @@ final class StatusPage {
                     w.print(",\"infohash\":" + Json.str(s.torrent().infoHash().hex()) + ",\"magnet\":" + Json.str(s.torrent().magnetLink())
                             + ",\"length\":" + s.torrent().length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
                             + ",\"originBytes\":" + st.originBytes() + ",\"verificationFailures\":" + st.verificationFailures()
+                            + ",\"trackerPeers\":" + b.tracker.peerCount(s.torrent().infoHash())
+                            + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null)));
                 }
                 w.print("}");
@@ -70,8 +72,8 @@ final class StatusPage {
         w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
                 + "</code> &middot; DHT " + dht + (dhtId != null ? " (node id <code>" + dhtId + "</code>)" : "")
                 + " &middot; origin <code>" + Json.html(String.valueOf(b.origin.get())) + "</code></p>");
-        w.println("<table><tr><th>file</th><th>state</th><th>info hash</th><th>peers</th><th>uploaded</th>"
-                + "<th>fetched from origin</th><th>verification failures</th><th>links</th></tr>");
+        w.println("<table><tr><th>file</th><th>state</th><th>info hash</th><th>peers</th><th>tracker peers</th><th>uploaded</th>"
+                + "<th>fetched from origin</th><th>verification failures</th><th>web seed requests</th><th>links</th></tr>");
         for (TorrentStatus s : all) {
             String st = state(s);
             if (s.progress() != null) {
@@ -82,11 +84,12 @@ final class StatusPage {
             if (s.torrent() != null) {
                 SeedStats x = s.handle().stats();
                 String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
-                w.print("<td><code>" + s.torrent().infoHash().hex() + "</code></td><td>" + x.peers() + "</td><td>" + x.uploaded()
-                        + "</td><td>" + x.originBytes() + "</td><td>" + x.verificationFailures() + "</td><td><a href=\"" + base
+                w.print("<td><code>" + s.torrent().infoHash().hex() + "</code></td><td>" + x.peers() + "</td><td>" + b.tracker.peerCount(s.torrent().infoHash()) + "</td><td>" + x.uploaded()
+                        + "</td><td>" + x.originBytes() + "</td><td>" + x.verificationFailures() + "</td><td>" + b.site.webseedRequests(s.path())
+                        + "</td><td><a href=\"" + base
                         + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
             } else {
-                w.print("<td></td><td></td><td></td><td></td><td></td><td></td>");
+                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
             }
             w.println("</tr>");
         }

@@ -11,6 +11,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
 import io.github.torrenthttpbridge.site.SiteOptions;
 import io.github.torrenthttpbridge.site.SiteTorrents;
+import io.github.torrenthttpbridge.tracker.HttpTracker;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -59,6 +60,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false));
         TorrentBridge bridge = TorrentBridge.start(config.build());
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
+        final BridgeSettings settings = s;
         SiteTorrents site = new SiteTorrents(bridge, new SiteOptions(s.metadataDir(), s.minSize(), s.pieceSize(),
                 s.trackers(), s.webSeed(), s.hashJobs(), 100, Duration.ofSeconds(2)), () -> {
                     URI u = origin.get();
@@ -66,8 +68,19 @@ public class TorrentBridgeListener implements ServletContextListener {
                         throw new IllegalStateException("the origin URL is not known yet");
                     }
                     return u;
+                }, () -> {
+                    java.util.List<String> all = new java.util.ArrayList<>();
+                    BridgeContext.trackerUrl(settings, origin).ifPresent(all::add);
+                    all.addAll(settings.trackers());
+                    return all;
                 });
-        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin));
+        HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent(),
+                local -> {
+                    java.net.InetAddress a = settings.bindAddress().isAnyLocalAddress() ? local : settings.bindAddress();
+                    return a == null ? java.util.Optional.empty()
+                            : java.util.Optional.of(new java.net.InetSocketAddress(a, bridge.torrentPort()));
+                }, java.time.Clock.systemUTC());
+        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath(),
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
         if (s.origin() != null) {

@@ -48,6 +48,14 @@ public class TorrentFilter implements Filter {
         }
         learnOrigin(b, request);
         String path = pathOf(request);
+        if (b.settings.tracker() && path.equals(b.settings.statusPath() + "announce")) {
+            tracker(response, b.tracker.announce(request.getQueryString(), addr(request.getRemoteAddr()), addr(request.getLocalAddr())));
+            return;
+        }
+        if (b.settings.tracker() && path.equals(b.settings.statusPath() + "scrape")) {
+            tracker(response, b.tracker.scrape(request.getQueryString()));
+            return;
+        }
         if (path.startsWith(b.settings.statusPath()) || (path + "/").equals(b.settings.statusPath())) {
             StatusPage.render(b, request, response);
             return;
@@ -64,6 +72,9 @@ public class TorrentFilter implements Filter {
         }
         String link = null;
         if (b.settings.allows(path) && isGetOrHead(request)) {
+            if (request.getHeader("Range") != null) {
+                b.site.countWebseedRequest(path);
+            }
             link = "<" + encodePath(request.getContextPath() + path) + "?torrent>; rel=\"describedby\"; type=\"" + TORRENT_TYPE + "\"";
         }
         java.util.function.Function<String, String> injector = b.settings.injectsInto(path)
@@ -75,6 +86,21 @@ public class TorrentFilter implements Filter {
         BridgeResponse wrapped = new BridgeResponse(response, link, b.settings.minSize(), injector);
         chain.doFilter(request, wrapped);
         wrapped.finish();
+    }
+
+    private static void tracker(HttpServletResponse response, byte[] body) throws IOException {
+        response.setContentType("text/plain");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static java.net.InetAddress addr(String literal) {
+        try {
+            return java.net.InetAddress.getByName(literal);  // an IP literal from the container: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return java.net.InetAddress.getLoopbackAddress();
+        }
     }
 
     private static boolean isGetOrHead(HttpServletRequest r) {

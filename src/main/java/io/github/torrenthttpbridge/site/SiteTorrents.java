@@ -73,6 +73,20 @@ public final class SiteTorrents implements AutoCloseable {
     private final Map<String, String> currentKey = new ConcurrentHashMap<>(); // path -> key
     private final Map<String, String> failures = new ConcurrentHashMap<>();   // key -> reason
     private final AtomicLong jobsStarted = new AtomicLong();
+    private final Supplier<List<String>> trackers;
+    private final Map<String, java.util.concurrent.atomic.LongAdder> webseedRequests = new ConcurrentHashMap<>();
+
+    /** Counts a client's range request for a bridged file (a web seed, BEP 19, or a download manager). */
+    public void countWebseedRequest(String path) {
+        if (currentKey.containsKey(path)) {
+            webseedRequests.computeIfAbsent(path, p -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+    }
+
+    public long webseedRequests(String path) {
+        var a = webseedRequests.get(path);
+        return a == null ? 0 : a.sum();
+    }
 
     private record Probe(OriginResource resource, OriginException error) {
     }
@@ -94,6 +108,12 @@ public final class SiteTorrents implements AutoCloseable {
 
     /** @param originBase the site's own base URL (scheme, host, port, context path), fixed by configuration */
     public SiteTorrents(TorrentBridge bridge, SiteOptions options, Supplier<URI> originBase) {
+        this(bridge, options, originBase, options::trackers);
+    }
+
+    /** @param trackers the announce URLs for new torrents (may change once the site's public URL is known) */
+    public SiteTorrents(TorrentBridge bridge, SiteOptions options, Supplier<URI> originBase, Supplier<List<String>> trackers) {
+        this.trackers = trackers;
         this.bridge = bridge;
         this.options = options;
         this.originBase = originBase;
@@ -271,7 +291,7 @@ public final class SiteTorrents implements AutoCloseable {
             LoggingProgress log = new LoggingProgress(job.path);
             TorrentCreator.Options o = TorrentCreator.Options.defaults()
                     .withPieceSize(options.pieceSize())
-                    .withTrackers(options.trackers())
+                    .withTrackers(trackers.get())
                     .withWebSeeds(options.webSeed() ? List.of(url.toString()) : List.of());
             CreatedTorrent created = bridge.createTorrent(url, o, p -> {
                 job.progress.set(p);
