@@ -103,7 +103,8 @@ public final class BtEngine implements AutoCloseable {
         var builder = BtRuntime.builder(bt)
                 .disableAutomaticShutdown()
                 .disableLocalServiceDiscovery()
-                .module(new BridgeModule(worker));
+                .module(new BridgeModule(worker))
+                .module(new bt.tracker.http.HttpTrackerModule());
         if (config.dhtEnabled()) {
             DHTConfig dht = new DHTConfig();
             dht.setListeningPort(config.dhtPort());

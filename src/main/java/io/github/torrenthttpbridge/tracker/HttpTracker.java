@@ -130,7 +130,8 @@ public final class HttpTracker {
             if (peers.size() >= numwant + 1) {
                 break;
             }
-            if (p.expiresAt > now && !p.key.equals(key)) {
+            boolean isSelf = !peers.isEmpty() && peers.get(0).getAddress().equals(p.key.address()) && peers.get(0).getPort() == p.key.port();
+            if (p.expiresAt > now && !p.key.equals(key) && !isSelf) {
                 peers.add(new InetSocketAddress(p.key.address(), p.key.port()));
             }
         }

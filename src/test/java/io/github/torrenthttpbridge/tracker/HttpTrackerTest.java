@@ -1,0 +1,107 @@
+package io.github.torrenthttpbridge.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.torrenthttpbridge.torrent.Bencode;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import org.junit.jupiter.api.Test;
+
+class HttpTrackerTest {
+    static final InfoHash KNOWN = InfoHash.fromHex("0102030405060708090a0b0c0d0e0f1011121314");
+    static final InfoHash OTHER = InfoHash.fromHex("ff02030405060708090a0b0c0d0e0f1011121314");
+
+    static String q(InfoHash h, int port, String extra) {
+        return "info_hash=" + URLEncoder.encode(new String(h.bytes(), StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1)
+                + "&peer_id=-XX0001-abcdefghijkl&port=" + port + "&uploaded=0&downloaded=0&left=100&compact=1" + extra;
+    }
+
+    final MutableClock clock = new MutableClock();
+    final HttpTracker tracker = new HttpTracker(new HttpTracker.Settings(Duration.ofSeconds(60), 3, 50, 5),
+            KNOWN::equals, local -> Optional.of(new InetSocketAddress(local, 6881)), clock);
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> decode(byte[] b) {
+        return (Map<String, Object>) Bencode.decode(b);
+    }
+
+    @Test
+    void theBridgeIsAlwaysInThePeerListAndPeersSeeEachOther() throws Exception {
+        InetAddress local = InetAddress.getByName("10.0.0.1");
+        Map<String, Object> first = decode(tracker.announce(q(KNOWN, 7001, "&event=started"), InetAddress.getByName("10.0.0.5"), local));
+        assertArrayEquals(new byte[] {10, 0, 0, 1, 0x1a, (byte) 0xe1}, (byte[]) first.get("peers"), "only the bridge (10.0.0.1:6881)");
+        assertEquals(60L, first.get("interval"));
+        Map<String, Object> second = decode(tracker.announce(q(KNOWN, 7002, ""), InetAddress.getByName("10.0.0.6"), local));
+        byte[] peers = (byte[]) second.get("peers");
+        assertEquals(12, peers.length, "the bridge and the first peer");
+        assertEquals(2, tracker.peerCount(KNOWN), "two peers besides the bridge");
+        clock.advance(Duration.ofMinutes(3));
+        assertEquals(0, tracker.peerCount(KNOWN), "peers expire");
+    }
+
+    @Test
+    void unknownTorrentsAndBadRequestsGetAFailureReason() throws Exception {
+        InetAddress me = InetAddress.getByName("10.0.0.7");
+        assertTrue(new String((byte[]) decode(tracker.announce(q(OTHER, 7001, ""), me, me)).get("failure reason")).contains("unknown torrent"));
+        assertTrue(decode(tracker.announce("port=1", me, me)).containsKey("failure reason"));
+        assertTrue(decode(tracker.announce(q(KNOWN, 0, ""), me, me)).containsKey("failure reason"));
+    }
+
+    @Test
+    void announcesAreRateLimitedPerIp() throws Exception {
+        InetAddress me = InetAddress.getByName("10.0.0.8");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(decode(tracker.announce(q(KNOWN, 7000 + i, ""), me, me)).containsKey("peers"));
+        }
+        assertTrue(new String((byte[]) decode(tracker.announce(q(KNOWN, 7100, ""), me, me)).get("failure reason")).contains("too many"));
+    }
+
+    @Test
+    void scrapeListsOnlyKnownTorrents() throws Exception {
+        InetAddress me = InetAddress.getByName("10.0.0.9");
+        tracker.announce(q(KNOWN, 7001, ""), me, me);
+        Map<String, Object> s = decode(tracker.scrape(q(KNOWN, 1, "") + "&" + q(OTHER, 1, "")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) s.get("files");
+        assertEquals(1, files.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> f = (Map<String, Object>) files.values().iterator().next();
+        assertEquals(1L, f.get("complete"));
+        assertEquals(1L, f.get("incomplete"));
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
