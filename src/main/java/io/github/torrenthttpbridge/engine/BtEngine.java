@@ -183,7 +183,13 @@ public final class BtEngine implements AutoCloseable {
         if (running.containsKey(torrent.infoHash())) {
             throw new IllegalStateException("already seeding " + torrent.infoHash());
         }
-        Torrent btTorrent = runtime.service(IMetadataService.class).fromByteArray(torrent.encoded());
+        Torrent btTorrent;
+        try {
+            btTorrent = runtime.service(IMetadataService.class).fromByteArray(torrent.encoded());
+        } catch (RuntimeException e) {
+            throw new io.github.torrenthttpbridge.torrent.InvalidTorrentException(
+                    "the BitTorrent engine cannot use this torrent: " + e.getMessage(), e);
+        }
         TorrentId id = btTorrent.getTorrentId();
         RemoteDataWorker.Registration registration = worker.register(id, torrent, pieces);
         BtClient client = Bt.client(runtime)
