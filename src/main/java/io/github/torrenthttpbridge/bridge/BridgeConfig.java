@@ -16,7 +16,8 @@ import io.github.torrenthttpbridge.origin.OriginClientConfig;
 public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
                            int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
-                           Duration peerDiscoveryInterval, OriginClientConfig origin) {
+                           Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
+                           long maxUploadBytesPerSecond) {
 
     public BridgeConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
@@ -41,6 +42,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         b.maxPendingReads = maxPendingReads;
         b.peerDiscoveryInterval = peerDiscoveryInterval;
         b.origin = origin;
+        b.maxOutstandingPerPeer = maxOutstandingPerPeer;
+        b.maxUploadBytesPerSecond = maxUploadBytesPerSecond;
         return b;
     }
 
@@ -59,6 +62,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         private int maxPendingReads = 4096;
         private Duration peerDiscoveryInterval = Duration.ofSeconds(30);
         private OriginClientConfig origin = OriginClientConfig.defaults();
+        private int maxOutstandingPerPeer = 2048;
+        private long maxUploadBytesPerSecond = 0;
 
         private Builder() {
             try {
@@ -140,6 +145,21 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             return this;
         }
 
+        /**
+         * Block requests one peer may have waiting (not yet sent) before it is disconnected as a flooder or a
+         * connection that does not read. Default 2048 (32 MiB of 16 KiB blocks; libtorrent keeps at most 500).
+         */
+        public Builder maxOutstandingPerPeer(int n) {
+            this.maxOutstandingPerPeer = n;
+            return this;
+        }
+
+        /** Upload cap for all torrents together, bytes per second; 0 (the default) for none. */
+        public Builder maxUploadBytesPerSecond(long bytesPerSecond) {
+            this.maxUploadBytesPerSecond = bytesPerSecond;
+            return this;
+        }
+
         /** Origin connection limits, timeouts and retries. */
         public Builder origin(OriginClientConfig origin) {
             this.origin = origin;
@@ -167,11 +187,18 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             if (peerDiscoveryInterval == null || peerDiscoveryInterval.toMillis() < 100) {
                 throw new IllegalArgumentException("peerDiscoveryInterval must be at least 100 ms");
             }
+            if (maxOutstandingPerPeer < 1) {
+                throw new IllegalArgumentException("maxOutstandingPerPeer must be at least 1, got " + maxOutstandingPerPeer);
+            }
+            if (maxUploadBytesPerSecond < 0) {
+                throw new IllegalArgumentException("maxUploadBytesPerSecond must not be negative, got " + maxUploadBytesPerSecond);
+            }
             if (origin == null) {
                 throw new IllegalArgumentException("origin config must be set");
             }
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
-                    minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin);
+                    minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
+                    maxOutstandingPerPeer, maxUploadBytesPerSecond);
         }
 
         private static void checkPort(String name, int p) {

@@ -57,7 +57,8 @@ public final class TorrentBridge implements AutoCloseable {
         try {
             this.engine = new BtEngine(new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
-                    config.maxPendingReads(), config.peerDiscoveryInterval()));
+                    config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
+                    config.maxUploadBytesPerSecond()));
             engine.start();
         } catch (RuntimeException e) {
             origin.close();
@@ -157,6 +158,16 @@ public final class TorrentBridge implements AutoCloseable {
         Thread t = new Thread(() -> engine.remove(infoHash), "bridge-stale-" + infoHash.hex().substring(0, 8));
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Peers disconnected for breaking the protocol, flooding us with requests, or not reading. */
+    public long peersDropped() {
+        return engine.peersDropped();
+    }
+
+    /** Times a peer was choked because its request could not be served from the origin. */
+    public long peersChoked() {
+        return engine.peersChoked();
     }
 
     public Optional<SeedHandle> get(InfoHash infoHash) {

@@ -42,8 +42,15 @@ public final class BtEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final RemoteDataWorker worker;
+    private final PeerGuard guard;
     private final BtRuntime runtime;
     private final Map<InfoHash, Running> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bridge-dht-bootstrap");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** A torrent being seeded. */
     public final class Running {
@@ -88,7 +95,8 @@ public final class BtEngine implements AutoCloseable {
 
     public BtEngine(EngineConfig config) {
         this.config = config;
-        this.worker = new RemoteDataWorker(config.maxPendingReads());
+        this.guard = new PeerGuard(config.maxOutstandingPerPeer());
+        this.worker = new RemoteDataWorker(config.maxPendingReads(), guard, config.maxUploadBytesPerSecond());
         Config bt = new Config();
         bt.setAcceptorAddress(config.bindAddress());
         bt.setAcceptorPort(config.port());
@@ -103,7 +111,7 @@ public final class BtEngine implements AutoCloseable {
         var builder = BtRuntime.builder(bt)
                 .disableAutomaticShutdown()
                 .disableLocalServiceDiscovery()
-                .module(new BridgeModule(worker))
+                .module(new BridgeModule(worker, guard))
                 .module(new bt.tracker.http.HttpTrackerModule());
         if (config.dhtEnabled()) {
             DHTConfig dht = new DHTConfig();
@@ -118,12 +126,19 @@ public final class BtEngine implements AutoCloseable {
         this.runtime = builder.build();
     }
 
-    /** Guice overrides: lazy verification and the asynchronous remote data worker. */
+    /** Guice overrides: lazy verification, the asynchronous remote data worker, and the peer guard. */
     private static final class BridgeModule extends AbstractModule {
         private final RemoteDataWorker worker;
+        private final PeerGuard guard;
 
-        BridgeModule(RemoteDataWorker worker) {
+        BridgeModule(RemoteDataWorker worker, PeerGuard guard) {
             this.worker = worker;
+            this.guard = guard;
+        }
+
+        @Override
+        protected void configure() {
+            bt.module.ServiceModule.contributeMessagingAgent(binder()).addBinding().toInstance(guard);
         }
 
         @Provides
@@ -141,6 +156,31 @@ public final class BtEngine implements AutoCloseable {
 
     public void start() {
         runtime.startup();
+        guard.connectionPool(runtime.service(bt.net.IPeerConnectionPool.class));
+        if (config.dhtEnabled() && !config.dhtBootstrap().isEmpty()) {
+            // mldht pings a bootstrap node only if its UDP server is already active when the node is added, which
+            // at start-up it often is not yet: the node is then silently dropped and the routing table stays
+            // empty. Pinging the configured nodes again (a no-op once the table is populated) fixes that.
+            DHTService dht = runtime.service(DHTService.class);
+            Runnable ping = () -> config.dhtBootstrap().forEach(a -> {
+                try {
+                    dht.addNode(bt.net.InetPeer.build(new InetSocketAddress(a.getHostString(), a.getPort()).getAddress(), a.getPort()));
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot ping DHT bootstrap node {}: {}", a, e.toString());
+                }
+            });
+            timer.scheduleWithFixedDelay(ping, 1, 5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Peers disconnected for breaking the protocol or flooding, since start. */
+    public long peersDropped() {
+        return guard.dropped.sum();
+    }
+
+    /** Times a peer was choked because its request could not be served, since start. */
+    public long peersChoked() {
+        return guard.choked.sum();
     }
 
     public int port() {
@@ -222,6 +262,7 @@ public final class BtEngine implements AutoCloseable {
         for (InfoHash h : Set.copyOf(running.keySet())) {
             remove(h);
         }
+        timer.shutdownNow();
         runtime.shutdown();
     }
 }

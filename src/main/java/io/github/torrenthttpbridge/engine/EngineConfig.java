@@ -18,10 +18,13 @@ import java.util.List;
  * @param maxPeersPerTorrent peer connections per torrent
  * @param maxPendingReads    block reads waiting for pieces at once before further requests are refused
  * @param peerDiscoveryInterval how often trackers and the DHT are asked (and announced to)
+ * @param maxOutstandingPerPeer block requests one peer may have waiting before it is disconnected
+ * @param maxUploadBytesPerSecond upload cap for all torrents together; 0 for none
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
-                           int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval) {
+                           int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
+                           int maxOutstandingPerPeer, long maxUploadBytesPerSecond) {
     public EngineConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
     }

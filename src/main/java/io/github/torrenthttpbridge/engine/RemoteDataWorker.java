@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Answers peers' block requests without blocking a thread: each request waits on the verified piece's future
  * (fetched from the origin and hash-checked by the {@link PieceSource}) and only then becomes a block Bt sends.
  * Bt's default worker reads synchronously on one thread, which would serialise all origin requests.
- * Requests outside the piece, oversized ones, and any write are refused; a bounded number of reads wait at once.
+ * Requests outside the piece or oversized ones get the peer disconnected (see {@link PeerGuard}), as do more
+ * outstanding requests than one peer may have; any write is refused; a bounded number of reads wait at once;
+ * a request whose piece cannot be fetched gets its peer choked, so it asks again later instead of waiting.
+ * Uploads can be capped in bytes per second: a block is released when the rate allows.
  */
 final class RemoteDataWorker implements DataWorker {
     /** Largest block a peer may request (BEP 3 clients use 16 KiB; 128 KiB is the common upper limit). */
@@ -44,9 +47,13 @@ final class RemoteDataWorker implements DataWorker {
 
     private final Map<TorrentId, Registration> torrents = new ConcurrentHashMap<>();
     private final Semaphore pending;
+    private final PeerGuard guard;
+    private final UploadRate rate;
 
-    RemoteDataWorker(int maxPendingReads) {
+    RemoteDataWorker(int maxPendingReads, PeerGuard guard, long maxUploadBytesPerSecond) {
         this.pending = new Semaphore(maxPendingReads);
+        this.guard = guard;
+        this.rate = maxUploadBytesPerSecond > 0 ? new UploadRate(maxUploadBytesPerSecond) : null;
     }
 
     Registration register(TorrentId id, TorrentMetadata torrent, PieceSource pieces) {
@@ -68,10 +75,17 @@ final class RemoteDataWorker implements DataWorker {
         if (pieceIndex < 0 || pieceIndex >= r.torrent.pieceCount() || offset < 0 || length <= 0 || length > MAX_BLOCK
                 || (long) offset + length > r.torrent.pieceSize(pieceIndex)) {
             r.blocksRefused.increment();
-            LOG.debug("refusing out-of-bounds request from {}: piece {} offset {} length {}", peer, pieceIndex, offset, length);
+            guard.drop(torrentId, peer, "bad request: piece " + pieceIndex + " offset " + offset + " length " + length
+                    + " (" + r.torrent.pieceCount() + " pieces, block limit " + MAX_BLOCK + ")");
+            return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
+        }
+        if (!guard.admit(torrentId, peer)) {
+            r.blocksRefused.increment();
             return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
         }
         if (!pending.tryAcquire()) {
+            guard.done(peer);
+            guard.couldNotServe(peer);
             r.blocksRefused.increment();
             return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
         }
@@ -80,12 +94,17 @@ final class RemoteDataWorker implements DataWorker {
             piece = r.pieces.piece(pieceIndex);
         } catch (RuntimeException e) {
             pending.release();
+            guard.done(peer);
             throw e;
         }
-        return piece.handle((buf, error) -> {
+        CompletableFuture<BlockRead> read = piece.handle((buf, error) -> {
             pending.release();
             if (error != null) {
+                guard.done(peer);
                 r.blocksRefused.increment();
+                if (!isStale(error)) {
+                    guard.couldNotServe(peer);
+                }
                 LOG.debug("not serving piece {} to {}: {}", pieceIndex, peer, error.toString());
                 return BlockReads.rejected(peer, pieceIndex, offset, length);
             }
@@ -98,9 +117,49 @@ final class RemoteDataWorker implements DataWorker {
                 target.put(src);
                 r.uploaded.add(length);
                 r.blocksServed.increment();
+                guard.done(peer);
                 return true;
             });
         });
+        if (rate == null) {
+            return read;
+        }
+        return read.thenCompose(block -> {
+            long delayNanos = block.isRejected() ? 0 : rate.reserve(length);
+            return delayNanos <= 0 ? CompletableFuture.completedFuture(block)
+                    : CompletableFuture.supplyAsync(() -> block,
+                    CompletableFuture.delayedExecutor(delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+        });
+    }
+
+    /** A stale torrent is being taken off the swarm: no point asking its peers to come back. */
+    private static boolean isStale(Throwable error) {
+        Throwable t = error;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof io.github.torrenthttpbridge.storage.StaleTorrentException
+                || t instanceof io.github.torrenthttpbridge.storage.PieceVerificationException;
+    }
+
+    /** Bytes-per-second budget (GCRA): each block reserves its share; up to one second's worth may burst. */
+    static final class UploadRate {
+        private final double nanosPerByte;
+        private final long burstNanos = 1_000_000_000L;
+        private long theoreticalArrival = System.nanoTime();
+
+        UploadRate(long bytesPerSecond) {
+            this.nanosPerByte = 1e9 / bytesPerSecond;
+        }
+
+        /** Reserves {@code bytes}; returns how long to wait before sending them. */
+        synchronized long reserve(int bytes) {
+            long now = System.nanoTime();
+            long tat = Math.max(theoreticalArrival, now);
+            long delay = Math.max(0, tat - now - burstNanos);
+            theoreticalArrival = tat + (long) (bytes * nanosPerByte);
+            return delay;
+        }
     }
 
     @Override

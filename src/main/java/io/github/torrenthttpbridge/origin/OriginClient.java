@@ -414,8 +414,9 @@ public final class OriginClient implements AutoCloseable {
             }
             if (status >= 300 && status < 400) {
                 String location = response.getHeaders().get(HttpHeader.LOCATION);
+                // after a successful probe a redirect is an origin fault (retried, never followed to elsewhere)
                 return new OriginException(url, answered + " redirect to " + location
-                        + (config.followRedirects() ? "" : " (redirects are not followed)"), false);
+                        + (config.followRedirects() ? "" : " (redirects are not followed)"), !probing);
             }
             boolean transientStatus = status >= 500 || status == 429 || status == 408;
             return new OriginException(url, answered, transientStatus && !probing);

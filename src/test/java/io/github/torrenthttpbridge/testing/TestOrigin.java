@@ -24,6 +24,25 @@ public final class TestOrigin implements AutoCloseable {
     /** How the origin answers. */
     public enum Mode { NORMAL, IGNORE_RANGES, NOT_FOUND, REDIRECT_LOOP, GZIP, SERVER_ERROR }
 
+    /** One-off misbehaviours for range requests, injected on cue. */
+    public enum Fault { STATUS_500, RESET_MID_BODY, STALL, SLOW, FULL_BODY_200, SHORT_BODY, REDIRECT_AWAY }
+
+    private final java.util.function.IntFunction<Fault> noFaults = n -> null;
+    private volatile java.util.function.IntFunction<Fault> faults = noFaults;
+    private final AtomicInteger rangeSeen = new AtomicInteger();
+    private final java.util.Map<Fault, AtomicInteger> injected = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long stallMillis = 3000;
+
+    /** Decides, for the n-th range request (0-based), which fault to inject (null: none). */
+    public void faults(java.util.function.IntFunction<Fault> plan, long stallMillis) {
+        this.stallMillis = stallMillis;
+        this.faults = plan;
+    }
+
+    public java.util.Map<Fault, AtomicInteger> injected() {
+        return injected;
+    }
+
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
     private final Server server;
     private final String name;
@@ -122,9 +141,16 @@ public final class TestOrigin implements AutoCloseable {
                 Response.writeError(request, response, callback, 416);
                 return true;
             }
+            Fault fault = faults.apply(rangeSeen.getAndIncrement());
+            int len = (int) (end - start + 1);
+            if (fault != null) {
+                injected.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
+                if (inject(fault, request, response, callback, d, start, len)) {
+                    return true;
+                }
+            }
             rangeRequests.incrementAndGet();
             ranges.add(start + "-" + end);
-            int len = (int) (end - start + 1);
             response.setStatus(206);
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + d.length);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, len);
@@ -134,6 +160,47 @@ public final class TestOrigin implements AutoCloseable {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, d.length);
         response.write(true, ByteBuffer.wrap(d), callback);
+        return true;
+    }
+
+    /** Misbehaves; returns false when the request should then be answered normally (SLOW). */
+    private boolean inject(Fault fault, Request request, Response response, Callback callback, byte[] d, long start, int len) {
+        switch (fault) {
+            case STATUS_500 -> Response.writeError(request, response, callback, 500);
+            case RESET_MID_BODY, SHORT_BODY -> {
+                response.setStatus(206);
+                response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + (start + len - 1) + "/" + d.length);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, len);
+                response.write(false, ByteBuffer.wrap(d, (int) start, Math.max(1, len / 3)), Callback.from(
+                        () -> callback.failed(new java.io.IOException("injected: connection dropped mid-body")), callback::failed));
+            }
+            case STALL -> {
+                try {
+                    Thread.sleep(stallMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                callback.failed(new java.io.IOException("injected: stalled"));
+            }
+            case SLOW -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            }
+            case FULL_BODY_200 -> {
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, d.length);
+                response.write(true, ByteBuffer.wrap(d), callback);
+            }
+            case REDIRECT_AWAY -> {
+                response.setStatus(302);
+                response.getHeaders().put(HttpHeader.LOCATION, "http://169.254.169.254/latest/meta-data/");
+                callback.succeeded();
+            }
+        }
         return true;
     }
 
