@@ -24,7 +24,21 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                              List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, URI origin,
                              Path metadataDir, long cacheMiB, List<String> trackers, boolean webSeed,
                              boolean injectLinks, List<String> injectPaths, String statusPath, int hashJobs,
-                             Duration maxWait, boolean tracker, URI publicUrl) {
+                             Duration maxWait, boolean tracker, URI publicUrl, Limits limits) {
+
+    /**
+     * Caps on what the public can make the bridge spend.
+     *
+     * @param maxPeers           peer connections in all
+     * @param maxPeersPerTorrent peer connections per torrent
+     * @param maxUploadKiB       upload rate for all torrents, KiB/s (0 = none)
+     * @param originConnections  concurrent connections to the origin
+     * @param hashQueue          hashing jobs that may wait; beyond it ?torrent answers 503 + Retry-After
+     * @param metadataMaxMiB     disk the metadata directory may use; beyond it new torrents are not persisted
+     */
+    public record Limits(int maxPeers, int maxPeersPerTorrent, long maxUploadKiB, int originConnections, int hashQueue,
+                         long metadataMaxMiB) {
+    }
 
     public static final String PREFIX = "torrent-bridge.";
 
@@ -55,6 +69,12 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         p("max-wait", "0", "seconds a ?torrent request waits for hashing before answering 202 Accepted");
         p("tracker", "true", "run the built-in HTTP tracker at <status-path>announce (and scrape) and list it first in generated torrents and magnets");
         p("public-url", "(origin)", "the site's public base URL, used for the built-in tracker's URL in torrents; default: the origin URL");
+        p("max-peers", "200", "peer connections in all");
+        p("max-peers-per-torrent", "50", "peer connections per torrent");
+        p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)");
+        p("origin-connections", "8", "concurrent connections the bridge opens to the origin");
+        p("hash-queue", "100", "files that may wait for hashing; beyond it ?torrent answers 503 with Retry-After");
+        p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only");
     }
 
     private static void p(String name, String def, String doc) {
@@ -149,9 +169,13 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                 throw p.bad("public-url", pu, "an absolute http(s) URL");
             }
         }
+        Limits limits = new Limits((int) p.longValue("max-peers", 1, 100_000),
+                (int) p.longValue("max-peers-per-torrent", 1, 100_000), p.longValue("max-upload-kib", 0, 1L << 30),
+                (int) p.longValue("origin-connections", 1, 1024), (int) p.longValue("hash-queue", 1, 100_000),
+                p.longValue("metadata-max-mib", 1, 1L << 30));
         return new BridgeSettings(enabled, include, exclude, minSize, pieceSize, bind, port, dht, dhtPort,
                 List.copyOf(bootstrap), routers, origin, metadataDir, cache, trackers, webSeed, inject,
-                injectPaths, status, jobs, maxWait, tracker, publicUrl);
+                injectPaths, status, jobs, maxWait, tracker, publicUrl, limits);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -56,13 +56,17 @@ public class TorrentBridgeListener implements ServletContextListener {
         BridgeConfig.Builder config = BridgeConfig.builder()
                 .bindAddress(s.bindAddress()).port(s.port()).dht(s.dht()).dhtPort(s.dhtPort())
                 .dhtPublicRouters(s.dhtPublicRouters()).dhtBootstrap(s.dhtBootstrap()).cacheMiB(s.cacheMiB())
+                .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
+                .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
                 // the site is our own origin: never follow redirects away from it
-                .origin(OriginClientConfig.defaults().withFollowRedirects(false));
+                .origin(OriginClientConfig.defaults().withFollowRedirects(false)
+                        .withMaxConnectionsPerOrigin(s.limits().originConnections()));
         TorrentBridge bridge = TorrentBridge.start(config.build());
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
         final BridgeSettings settings = s;
         SiteTorrents site = new SiteTorrents(bridge, new SiteOptions(s.metadataDir(), s.minSize(), s.pieceSize(),
-                s.trackers(), s.webSeed(), s.hashJobs(), 100, Duration.ofSeconds(2)), () -> {
+                s.trackers(), s.webSeed(), s.hashJobs(), s.limits().hashQueue(), Duration.ofSeconds(2),
+                s.limits().metadataMaxMiB() * 1024 * 1024), () -> {
                     URI u = origin.get();
                     if (u == null) {
                         throw new IllegalStateException("the origin URL is not known yet");

@@ -15,9 +15,10 @@ import java.util.List;
  * @param hashJobs     hashing jobs running at once
  * @param hashQueue    hashing jobs allowed to wait; beyond it requests get 503
  * @param probeTtl     how long a probe of a file (length, validators) is reused
+ * @param metadataMaxBytes disk the metadata directory may use; beyond it new torrents are not persisted
  */
 public record SiteOptions(Path metadataDir, long minSize, int pieceSize, List<String> trackers, boolean webSeed,
-                          int hashJobs, int hashQueue, Duration probeTtl) {
+                          int hashJobs, int hashQueue, Duration probeTtl, long metadataMaxBytes) {
     public SiteOptions {
         trackers = List.copyOf(trackers);
     }

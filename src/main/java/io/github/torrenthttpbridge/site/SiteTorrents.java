@@ -127,6 +127,12 @@ public final class SiteTorrents implements AutoCloseable {
         this.probes = Caffeine.newBuilder().expireAfterWrite(options.probeTtl()).maximumSize(10_000).build();
         try {
             Files.createDirectories(options.metadataDir());
+            // half-written files of a process that died mid-write (writes are atomic renames of these)
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(options.metadataDir(), ".tmp-*.part")) {
+                for (Path f : leftovers) {
+                    Files.deleteIfExists(f);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the metadata directory " + options.metadataDir(), e);
         }
@@ -271,9 +277,11 @@ public final class SiteTorrents implements AutoCloseable {
         }
         Job job = new Job(path, key);
         jobs.put(key, job);
+        markPending(path, key);
         try {
             hashers.execute(() -> runJob(job, r));
         } catch (RejectedExecutionException e) {
+            deleteQuietly(pendingFile(key));
             jobs.remove(key);
             return new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
                     "too many files are being hashed; try again later");
@@ -309,6 +317,7 @@ public final class SiteTorrents implements AutoCloseable {
             probes.invalidate(job.path);
         } finally {
             jobs.remove(job.key);
+            deleteQuietly(pendingFile(job.key));
             job.done.complete(null);
         }
     }
@@ -339,7 +348,48 @@ public final class SiteTorrents implements AutoCloseable {
         return options.metadataDir().resolve(key + ".properties");
     }
 
+    /** Marks a hashing job as started, so that a process killed mid-hash restarts it on {@link #restore()}. */
+    private Path pendingFile(String key) {
+        return options.metadataDir().resolve(key + ".pending");
+    }
+
+    private void markPending(String path, String key) {
+        try {
+            atomicWrite(pendingFile(key), path.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("cannot record the hashing job of {}: {}", path, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", f, e.toString());
+        }
+    }
+
+    /** Bytes used by the metadata directory. */
+    long metadataBytes() {
+        long total = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir())) {
+            for (Path f : dir) {
+                total += Files.size(f);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot measure {}: {}", options.metadataDir(), e.toString());
+        }
+        return total;
+    }
+
     private void persist(String path, String key, TorrentMetadata torrent, OriginResource origin) {
+        long used = metadataBytes();
+        if (used + torrent.encoded().length + 1024 > options.metadataMaxBytes()) {
+            LOG.warn("not persisting the torrent of {}: the metadata directory {} holds {} bytes, its cap is {}"
+                    + " (torrent-bridge.metadata-max-mib); it will be hashed again after a restart",
+                    path, options.metadataDir(), used, options.metadataMaxBytes());
+            return;
+        }
         try {
             atomicWrite(torrentFile(key), torrent.encoded());
             Properties p = new Properties();
@@ -452,7 +502,26 @@ public final class SiteTorrents implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot read the metadata directory {}: {}", options.metadataDir(), e.toString());
         }
-        LOG.info("restored {} torrents from {}", restored, options.metadataDir());
+        int resumed = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir(), "*.pending")) {
+            for (Path pending : dir) {
+                String path = Files.readString(pending, StandardCharsets.UTF_8).strip();
+                // a job that was running when the process stopped: start it again (or find the file changed)
+                TorrentStatus s = path.startsWith("/") ? status(path) : null;
+                if (s == null || s.state() != TorrentStatus.State.HASHING) {
+                    deleteQuietly(pending);
+                } else {
+                    resumed++;
+                }
+                String key = pending.getFileName().toString().replace(".pending", "");
+                if (!jobs.containsKey(key)) {
+                    deleteQuietly(pending);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the metadata directory {}: {}", options.metadataDir(), e.toString());
+        }
+        LOG.info("restored {} torrents from {}; restarted {} unfinished hashing jobs", restored, options.metadataDir(), resumed);
         return restored;
     }
 

@@ -43,20 +43,49 @@ class BridgeSettingsTest {
 
     @Test
     void badValuesNameTheParameter() {
-        Map<String, String> bad = Map.of(
-                "torrent-bridge.port", "70000",
-                "torrent-bridge.piece-size", "1000",
-                "torrent-bridge.min-size", "-1",
-                "torrent-bridge.dht", "yes",
-                "torrent-bridge.origin", "ftp://x/",
-                "torrent-bridge.include", "files/*",
-                "torrent-bridge.trackers", "gopher://t",
-                "torrent-bridge.status-path", "status",
-                "torrent-bridge.dht-bootstrap", "host-without-port",
-                "torrent-bridge.bind", "not an address");
+        Map<String, String> bad = Map.ofEntries(
+                Map.entry("torrent-bridge.port", "70000"),
+                Map.entry("torrent-bridge.piece-size", "1000"),
+                Map.entry("torrent-bridge.min-size", "-1"),
+                Map.entry("torrent-bridge.dht", "yes"),
+                Map.entry("torrent-bridge.origin", "ftp://x/"),
+                Map.entry("torrent-bridge.include", "files/*"),
+                Map.entry("torrent-bridge.trackers", "gopher://t"),
+                Map.entry("torrent-bridge.status-path", "status"),
+                Map.entry("torrent-bridge.dht-bootstrap", "host-without-port"),
+                Map.entry("torrent-bridge.bind", "not an address"),
+                Map.entry("torrent-bridge.max-peers", "0"),
+                Map.entry("torrent-bridge.origin-connections", "many"),
+                Map.entry("torrent-bridge.metadata-max-mib", "-5"));
         for (var e : bad.entrySet()) {
             var ex = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(e.getKey(), e.getValue())), e.getKey());
             assertTrue(ex.getMessage().contains(e.getKey()) && ex.getMessage().contains(e.getValue()), ex.getMessage());
+        }
+    }
+
+    @Test
+    void limitsHaveSaneDefaults() {
+        BridgeSettings.Limits l = parse(Map.of()).limits();
+        assertEquals(200, l.maxPeers());
+        assertEquals(50, l.maxPeersPerTorrent());
+        assertEquals(0, l.maxUploadKiB());
+        assertEquals(8, l.originConnections());
+        assertEquals(100, l.hashQueue());
+        assertEquals(256, l.metadataMaxMiB());
+        assertEquals(1024, parse(Map.of("torrent-bridge.max-upload-kib", "1024")).limits().maxUploadKiB());
+    }
+
+    /** The demo's web.xml and the README's table document every parameter, with the default the code uses. */
+    @Test
+    void everyParameterIsDocumented() throws Exception {
+        String webXml = java.nio.file.Files.readString(Path.of("webapp/WEB-INF/web.xml"));
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        for (var e : BridgeSettings.PARAMETERS.entrySet()) {
+            String name = e.getKey();
+            String def = e.getValue()[0];
+            assertTrue(webXml.contains("<param-name>" + name + "</param-name>"), "web.xml lacks " + name);
+            String row = "| `" + name + "` | " + (def.isEmpty() ? "(none)" : "`" + def + "`") + " |";
+            assertTrue(readme.contains(row), "README's parameter table lacks " + name + " with its default: " + row);
         }
     }
 }

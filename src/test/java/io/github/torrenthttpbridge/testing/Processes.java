@@ -98,6 +98,12 @@ public final class Processes {
             return Files.readString(err, StandardCharsets.UTF_8);
         }
 
+        /** Ends the program with SIGKILL (no shutdown hooks run) and waits for it. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
         @Override
         public void close() throws Exception {
             process.destroy();
