@@ -14,14 +14,29 @@ import bt.data.ChunkVerifier;
 import bt.dht.DHTConfig;
 import bt.dht.DHTModule;
 import bt.dht.DHTService;
+import bt.event.EventSource;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
+import bt.module.BitTorrentProtocol;
+import bt.module.PeerConnectionSelector;
+import bt.net.DataReceiver;
+import bt.net.IConnectionHandlerFactory;
+import bt.net.IPeerConnectionFactory;
+import bt.net.InetPeer;
 import bt.net.InetPeerAddress;
+import bt.net.PeerConnectionFactory;
+import bt.net.SharedSelector;
+import bt.net.buffer.IBufferManager;
+import bt.net.pipeline.IChannelPipelineFactory;
+import bt.peer.IPeerRegistry;
+import bt.protocol.Message;
+import bt.protocol.handler.MessageHandler;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.service.IdentityService;
+import bt.torrent.TorrentRegistry;
 import bt.torrent.TorrentSessionState;
 import bt.torrent.data.DataWorker;
 import com.google.inject.AbstractModule;
@@ -118,12 +133,36 @@ public final class BtEngine implements AutoCloseable {
         this.runtime = builder.build();
     }
 
-    /** Guice overrides: lazy verification and the asynchronous remote data worker. */
+    /**
+     * Guice overrides: lazy verification, the asynchronous remote data worker, and fixes for Bt 1.10's handling of
+     * the bytes that arrive with the end of an MSE handshake ({@link MseSafePipelineFactory},
+     * {@link MseSafeHandshakeProcessor}); without them Transmission's connections are dropped.
+     */
     private static final class BridgeModule extends AbstractModule {
         private final RemoteDataWorker worker;
 
         BridgeModule(RemoteDataWorker worker) {
             this.worker = worker;
+        }
+
+        @Override
+        protected void configure() {
+            bind(IChannelPipelineFactory.class).to(MseSafePipelineFactory.class).in(Singleton.class);
+        }
+
+        /** Bt's own provider (ServiceModule), with the MSE processor replaced ({@link MseSafeHandshakeProcessor}). */
+        @Provides
+        @Singleton
+        IPeerConnectionFactory peerConnectionFactory(@PeerConnectionSelector SharedSelector selector,
+                                                     IConnectionHandlerFactory connectionHandlerFactory,
+                                                     @BitTorrentProtocol MessageHandler<Message> protocol,
+                                                     TorrentRegistry torrentRegistry,
+                                                     IChannelPipelineFactory channelPipelineFactory,
+                                                     IBufferManager bufferManager, DataReceiver dataReceiver,
+                                                     EventSource eventSource, Config config) {
+            return MseSafeHandshakeProcessor.install(new PeerConnectionFactory(selector, connectionHandlerFactory,
+                    channelPipelineFactory, protocol, torrentRegistry, bufferManager, dataReceiver, eventSource, config),
+                    new MseSafeHandshakeProcessor(torrentRegistry, protocol, config));
         }
 
         @Provides
@@ -211,6 +250,18 @@ public final class BtEngine implements AutoCloseable {
             worker.unregister(TorrentId.fromBytes(infoHash.bytes()));
             LOG.info("stopped seeding {} ({})", r.torrent.name(), infoHash);
         }
+    }
+
+    /**
+     * Asks Bt to open a connection to {@code peer} for a torrent being seeded (no-op otherwise). Bt skips peers it is
+     * already connected to, itself, and peers it found unreachable recently.
+     */
+    public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
+        if (!running.containsKey(infoHash) || peer.getAddress() == null) {
+            return;
+        }
+        runtime.service(IPeerRegistry.class).addPeer(TorrentId.fromBytes(infoHash.bytes()),
+                InetPeer.build(peer.getAddress(), peer.getPort()));
     }
 
     public InetSocketAddress peerAddress() {
