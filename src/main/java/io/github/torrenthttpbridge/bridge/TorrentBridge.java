@@ -170,6 +170,18 @@ public final class TorrentBridge implements AutoCloseable {
         return engine.peersChoked();
     }
 
+    /**
+     * Opens a connection from the bridge to a peer of a torrent it seeds (e.g. a leecher that announced to the
+     * built-in tracker). Clients that reach TCP-only peers badly (Transmission 3.00 tries uTP first and gives up on
+     * the peer for 15 minutes when that fails) still get the bridge this way.
+     */
+    public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
+        SeedHandle h = seeds.get(infoHash);
+        if (!closed && h != null && h.state() == SeedState.SEEDING) {
+            engine.connectTo(infoHash, peer);
+        }
+    }
+
     public Optional<SeedHandle> get(InfoHash infoHash) {
         return Optional.ofNullable(seeds.get(infoHash));
     }

@@ -14,14 +14,30 @@ import bt.data.ChunkVerifier;
 import bt.dht.DHTConfig;
 import bt.dht.DHTModule;
 import bt.dht.DHTService;
+import bt.event.EventSource;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
+import bt.module.BitTorrentProtocol;
+import bt.module.PeerConnectionSelector;
+import bt.net.DataReceiver;
+import bt.net.IConnectionHandlerFactory;
+import bt.net.IPeerConnectionFactory;
+import bt.net.InetPeer;
 import bt.net.InetPeerAddress;
+import bt.protocol.crypto.EncryptionPolicy;
+import bt.net.PeerConnectionFactory;
+import bt.net.SharedSelector;
+import bt.net.buffer.IBufferManager;
+import bt.net.pipeline.IChannelPipelineFactory;
+import bt.peer.IPeerRegistry;
+import bt.protocol.Message;
+import bt.protocol.handler.MessageHandler;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.service.IdentityService;
+import bt.torrent.TorrentRegistry;
 import bt.torrent.TorrentSessionState;
 import bt.torrent.data.DataWorker;
 import com.google.inject.AbstractModule;
@@ -107,6 +123,12 @@ public final class BtEngine implements AutoCloseable {
         bt.setNetworkBufferSize(4 * 1024 * 1024);
         bt.setMaxIOQueueSize(10_000);
         bt.setMaxTransferBlockSize(RemoteDataWorker.MAX_BLOCK);
+        // When a peer that starts an MSE (protocol encryption) handshake offers both RC4 and plaintext, Bt 1.10 as
+        // the receiving side picks plaintext under its default policy, yet decrypts with RC4 whatever bytes arrived
+        // after the initial payload: libtorrent's first messages are garbled ("Unknown message type") and the
+        // connection dropped, intermittently. Preferring RC4 makes those bytes encrypted, so decrypting them is
+        // right (MseSafePipelineFactory makes sure they are decrypted once). Plaintext handshakes are still accepted.
+        bt.setEncryptionPolicy(EncryptionPolicy.PREFER_ENCRYPTED);
 
         var builder = BtRuntime.builder(bt)
                 .disableAutomaticShutdown()
@@ -126,7 +148,11 @@ public final class BtEngine implements AutoCloseable {
         this.runtime = builder.build();
     }
 
-    /** Guice overrides: lazy verification, the asynchronous remote data worker, and the peer guard. */
+    /**
+     * Guice overrides: lazy verification, the asynchronous remote data worker, the peer guard, and fixes for Bt 1.10's handling of
+     * the bytes that arrive with the end of an MSE handshake ({@link MseSafePipelineFactory},
+     * {@link MseSafeHandshakeProcessor}); without them Transmission's connections are dropped.
+     */
     private static final class BridgeModule extends AbstractModule {
         private final RemoteDataWorker worker;
         private final PeerGuard guard;
@@ -139,6 +165,22 @@ public final class BtEngine implements AutoCloseable {
         @Override
         protected void configure() {
             bt.module.ServiceModule.contributeMessagingAgent(binder()).addBinding().toInstance(guard);
+            bind(IChannelPipelineFactory.class).to(MseSafePipelineFactory.class).in(Singleton.class);
+        }
+
+        /** Bt's own provider (ServiceModule), with the MSE processor replaced ({@link MseSafeHandshakeProcessor}). */
+        @Provides
+        @Singleton
+        IPeerConnectionFactory peerConnectionFactory(@PeerConnectionSelector SharedSelector selector,
+                                                     IConnectionHandlerFactory connectionHandlerFactory,
+                                                     @BitTorrentProtocol MessageHandler<Message> protocol,
+                                                     TorrentRegistry torrentRegistry,
+                                                     IChannelPipelineFactory channelPipelineFactory,
+                                                     IBufferManager bufferManager, DataReceiver dataReceiver,
+                                                     EventSource eventSource, Config config) {
+            return MseSafeHandshakeProcessor.install(new PeerConnectionFactory(selector, connectionHandlerFactory,
+                    channelPipelineFactory, protocol, torrentRegistry, bufferManager, dataReceiver, eventSource, config),
+                    new MseSafeHandshakeProcessor(torrentRegistry, protocol, config));
         }
 
         @Provides
@@ -251,6 +293,18 @@ public final class BtEngine implements AutoCloseable {
             worker.unregister(TorrentId.fromBytes(infoHash.bytes()));
             LOG.info("stopped seeding {} ({})", r.torrent.name(), infoHash);
         }
+    }
+
+    /**
+     * Asks Bt to open a connection to {@code peer} for a torrent being seeded (no-op otherwise). Bt skips peers it is
+     * already connected to, itself, and peers it found unreachable recently.
+     */
+    public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
+        if (!running.containsKey(infoHash) || peer.getAddress() == null) {
+            return;
+        }
+        runtime.service(IPeerRegistry.class).addPeer(TorrentId.fromBytes(infoHash.bytes()),
+                InetPeer.build(peer.getAddress(), peer.getPort()));
     }
 
     public InetSocketAddress peerAddress() {

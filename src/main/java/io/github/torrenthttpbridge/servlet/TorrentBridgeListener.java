@@ -83,7 +83,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                     java.net.InetAddress a = settings.bindAddress().isAnyLocalAddress() ? local : settings.bindAddress();
                     return a == null ? java.util.Optional.empty()
                             : java.util.Optional.of(new java.net.InetSocketAddress(a, bridge.torrentPort()));
-                }, java.time.Clock.systemUTC());
+                }, java.time.Clock.systemUTC(), bridge::connectTo);
         ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath(),
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());

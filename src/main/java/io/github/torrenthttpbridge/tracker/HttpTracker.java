@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -60,6 +61,7 @@ public final class HttpTracker {
     private final Predicate<InfoHash> known;
     private final Function<InetAddress, Optional<InetSocketAddress>> self;
     private final Clock clock;
+    private final BiConsumer<InfoHash, InetSocketAddress> onLeecher;
     private final Map<InfoHash, Map<PeerKey, Peer>> swarms = new ConcurrentHashMap<>();
     private final Map<InfoHash, AtomicInteger> completed = new ConcurrentHashMap<>();
     private final Cache<InetAddress, AtomicInteger> rate;
@@ -70,10 +72,22 @@ public final class HttpTracker {
      */
     public HttpTracker(Settings settings, Predicate<InfoHash> known, Function<InetAddress, Optional<InetSocketAddress>> self,
                        Clock clock) {
+        this(settings, known, self, clock, (h, a) -> { });
+    }
+
+    /**
+     * @param onLeecher told of every announce of a peer that still downloads (not {@code stopped}, {@code left} not
+     *                  0), with the address the announce came from and the port it gave, so the bridge can connect
+     *                  to it itself. The address is always the requester's own, never one named in the query, so
+     *                  this cannot be used to aim the bridge at a third party.
+     */
+    public HttpTracker(Settings settings, Predicate<InfoHash> known, Function<InetAddress, Optional<InetSocketAddress>> self,
+                       Clock clock, BiConsumer<InfoHash, InetSocketAddress> onLeecher) {
         this.settings = settings;
         this.known = known;
         this.self = self;
         this.clock = clock;
+        this.onLeecher = onLeecher;
         this.rate = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
     }
 
@@ -120,6 +134,9 @@ public final class HttpTracker {
                 completed.computeIfAbsent(infoHash, k -> new AtomicInteger()).incrementAndGet();
             }
             prune(swarm, now);
+            if (left != 0) {
+                onLeecher.accept(infoHash, new InetSocketAddress(remote, port));
+            }
         }
         int numwant = Math.max(0, Math.min(settings.maxNumwant(), Query.intValue(q, "numwant", settings.maxNumwant())));
         List<InetSocketAddress> peers = new ArrayList<>();

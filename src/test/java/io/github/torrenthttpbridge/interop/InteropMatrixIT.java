@@ -31,8 +31,7 @@ class InteropMatrixIT {
      * Cells that fail today, reported in the table with the reason instead of failing the build. The issue that
      * asks for the matrix stays open while this is not empty.
      */
-    static final java.util.Map<String, String> KNOWN_FAILING = java.util.Map.of("transmission-cli",
-            "gets the bridge from the tracker (2-3 peers listed) but never opens a connection to it; not understood yet");
+    static final java.util.Map<String, String> KNOWN_FAILING = java.util.Map.of();
     @TempDir
     Path dir;
 

@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
-/** A real Jetty static file server (its stock {@link ResourceHandler}) for a directory, on 127.0.0.1. */
+/** A real Jetty static file server (its stock {@link ResourceHandler}, content cache off) for a directory, on 127.0.0.1. */
 public final class FileOrigin implements AutoCloseable {
     private final Server server;
 
@@ -18,7 +18,15 @@ public final class FileOrigin implements AutoCloseable {
         c.setHost("127.0.0.1");
         c.setPort(0);
         server.addConnector(c);
-        ResourceHandler rh = new ResourceHandler();
+        // no content cache: Jetty's default one revalidates only once a second and would serve a file's old bytes
+        // right after it changed (like nginx, the origin must serve what is on disk now)
+        ResourceHandler rh = new ResourceHandler() {
+            @Override
+            protected org.eclipse.jetty.http.content.HttpContent.Factory newHttpContentFactory(
+                    org.eclipse.jetty.io.ByteBufferPool.Sized pool) {
+                return new org.eclipse.jetty.http.content.ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), pool);
+            }
+        };
         rh.setBaseResource(ResourceFactory.of(server).newResource(dir));
         rh.setDirAllowed(false);
         server.setHandler(rh);

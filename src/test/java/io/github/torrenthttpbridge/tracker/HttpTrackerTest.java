@@ -60,6 +60,21 @@ class HttpTrackerTest {
     }
 
     @Test
+    void leechersAreHandedToTheBridgeToConnectTo() throws Exception {
+        java.util.List<String> dialed = new java.util.ArrayList<>();
+        HttpTracker t = new HttpTracker(new HttpTracker.Settings(Duration.ofSeconds(60), 3, 50, 50), KNOWN::equals,
+                local -> Optional.of(new InetSocketAddress(local, 6881)), clock,
+                (h, a) -> dialed.add(h.hex() + " " + a.getAddress().getHostAddress() + ":" + a.getPort()));
+        InetAddress local = InetAddress.getByName("10.0.0.1");
+        t.announce(q(KNOWN, 51413, "&event=started&ip=192.0.2.9"), InetAddress.getByName("10.0.0.5"), local);
+        t.announce(q(KNOWN, 7002, "").replace("left=100", "left=0"), InetAddress.getByName("10.0.0.6"), local);
+        t.announce(q(KNOWN, 7003, "&event=stopped"), InetAddress.getByName("10.0.0.7"), local);
+        t.announce(q(OTHER, 7004, ""), InetAddress.getByName("10.0.0.8"), local);
+        assertEquals(java.util.List.of(KNOWN.hex() + " 10.0.0.5:51413"), dialed,
+                "only a downloading peer of a known torrent, at the address its request came from (never ip=)");
+    }
+
+    @Test
     void announcesAreRateLimitedPerIp() throws Exception {
         InetAddress me = InetAddress.getByName("10.0.0.8");
         for (int i = 0; i < 5; i++) {
