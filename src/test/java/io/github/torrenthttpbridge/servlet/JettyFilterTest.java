@@ -60,6 +60,7 @@ class JettyFilterTest {
         ctx.addEventListener(new TorrentBridgeListener());
         ctx.addFilter(TorrentFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder("gz", new GzipServlet()), "/gz/*");
+        ctx.addServlet(new ServletHolder("away", new RedirectServlet()), "/away/*");
         ctx.addServlet(new ServletHolder("default", DefaultServlet.class), "/");
         if (protect) {
             ConstraintSecurityHandler security = (ConstraintSecurityHandler) ctx.getSecurityHandler();
@@ -279,6 +280,54 @@ class JettyFilterTest {
         assertFalse(html.contains("about.html?torrent") || html.contains("x.iso?torrent"), html);
         assertTrue(html.contains("Downloads — ünïcode"), "charset kept: " + html);
         page.headers().firstValue("Content-Length").ifPresent(len -> assertEquals(page.body().length, Integer.parseInt(len)));
+    }
+
+    /** Where /away/* redirects to (another server: the bridge must never follow). */
+    static volatile String redirectTarget = "http://192.0.2.1/";
+
+    static final class RedirectServlet extends jakarta.servlet.http.HttpServlet {
+        @Override
+        protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp) {
+            resp.setStatus(302);
+            resp.setHeader("Location", redirectTarget + req.getPathInfo());
+        }
+    }
+
+    /**
+     * However a request is phrased, the bridge fetches nothing but this site's own files: a second server (the
+     * "elsewhere" a proxy abuser would aim at) counts every request it gets, and must get none.
+     */
+    @Test
+    void neverAnOpenProxy() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        byte[] data = new byte[2 * 1024 * 1024];
+        try (io.github.torrenthttpbridge.testing.TestOrigin elsewhere = new io.github.torrenthttpbridge.testing.TestOrigin("x.bin", data)) {
+            String other = elsewhere.url().getAuthority();
+            redirectTarget = "http://" + other + "/files";
+            URI base = start(f, false);
+            // the origin is fixed by the first request; make it with an honest Host
+            SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent"));
+            List<String> answers = new ArrayList<>();
+            answers.add(SiteFixture.rawGet(base, "/files/x.bin?torrent", other));
+            answers.add(SiteFixture.rawGet(base, "http://" + other + "/files/x.bin?torrent", other));   // absolute-form target
+            answers.add(SiteFixture.rawGet(base, "/files/x.bin?torrent", "127.0.0.1:" + base.getPort()
+                    + "\r\nX-Forwarded-Host: " + other + "\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: " + elsewhere.url().getPort()
+                    + "\r\nForwarded: host=" + other));
+            answers.add(SiteFixture.rawGet(base, "//" + other + "/files/x.bin?torrent", "127.0.0.1:" + base.getPort()));
+            answers.add(SiteFixture.rawGet(base, "/files%2F..%2F..%2F" + other + "%2Ffiles%2Fx.bin?torrent", "127.0.0.1:" + base.getPort()));
+            answers.add(SiteFixture.rawGet(base, "/files/%252e%252e/x.bin?torrent", "127.0.0.1:" + base.getPort()));
+            answers.add(SiteFixture.rawGet(base, "/away/x.bin?torrent", "127.0.0.1:" + base.getPort()));   // redirects to elsewhere
+            answers.add(SiteFixture.rawGet(base, "/away/x.bin?magnet", "127.0.0.1:" + base.getPort()));
+            answers.add(SiteFixture.rawGet(base, "/away/x.bin.torrent", "127.0.0.1:" + base.getPort()));
+            for (String a : answers) {
+                String status = a.substring(0, a.indexOf("\r\n"));
+                assertTrue(status.matches("HTTP/1.1 (400|404)( .*)?"), "refused: " + status);
+            }
+            Thread.sleep(500);
+            assertEquals(0, elsewhere.requests(), "the other server was never contacted");
+            String json = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body());
+            assertFalse(json.contains(other), "nothing of elsewhere is bridged: " + json);
+        }
     }
 
     /** Serves a body with Content-Encoding: gzip (what a compressing proxy or servlet would send). */
