@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.ProgressListener;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
@@ -107,6 +108,6 @@ class DhtDiscoveryTest {
         assertTrue(r.lastLine().contains("\"" + ADDR + ":" + torrentPort + "\": [\"dht\"]"),
                 "the bridge's own port was learnt from the DHT: " + r.lastLine());
         assertEquals("0", r.json("hash_failures"));
-        assertEquals(LibtorrentInteropTest.sha256(file), LibtorrentInteropTest.sha256(save.resolve("dht.bin")));
+        assertEquals(Digests.sha256(file), Digests.sha256(save.resolve("dht.bin")));
     }
 }

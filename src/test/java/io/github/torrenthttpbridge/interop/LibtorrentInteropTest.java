@@ -8,9 +8,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -20,6 +18,7 @@ import io.github.torrenthttpbridge.bridge.SeedHandle;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.ProgressListener;
@@ -64,16 +63,6 @@ class LibtorrentInteropTest {
         }
     }
 
-    static String sha256(Path p) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     static Processes.Result leech(Path torrent, Path save, Duration timeout, String... extra) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", Processes.python("leech.py"),
@@ -98,7 +87,7 @@ class LibtorrentInteropTest {
                 "--peer", "127.0.0.1:" + bridge.torrentPort());
         assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
         assertEquals("0", r.json("hash_failures"));
-        assertEquals(sha256(www.resolve("big.bin")), sha256(save.resolve("big.bin")));
+        assertEquals(Digests.sha256(www.resolve("big.bin")), Digests.sha256(save.resolve("big.bin")));
 
         SeedStats s = h.stats();
         assertTrue(s.uploaded() >= SIZE, "uploaded " + s.uploaded());
@@ -134,7 +123,7 @@ class LibtorrentInteropTest {
             Path save = Files.createDirectories(dir.resolve("multi-dl" + i));
             Processes.Result r = leech(torrents.get(i), save, Duration.ofSeconds(60), "--peer", "127.0.0.1:" + bridge.torrentPort());
             assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
-            assertEquals(sha256(www.resolve("multi" + i + ".bin")), sha256(save.resolve("multi" + i + ".bin")));
+            assertEquals(Digests.sha256(www.resolve("multi" + i + ".bin")), Digests.sha256(save.resolve("multi" + i + ".bin")));
         }
         Path save = Files.createDirectories(dir.resolve("multi-dl1"));
         Processes.Result removed = leech(torrents.get(1), save, Duration.ofSeconds(8), "--peer", "127.0.0.1:" + bridge.torrentPort());
