@@ -18,6 +18,7 @@ p.add_argument("--timeout", type=float, default=120)
 p.add_argument("--keep-webseeds", action="store_true")
 p.add_argument("--no-encryption", action="store_true")
 p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
+p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
 
 settings = {
@@ -35,6 +36,9 @@ if a.dht_bootstrap:
         "dht_ignore_dark_internet": False, "dht_prefer_verified_node_ids": False,
         "dht_enforce_node_id": False,
     })
+if a.max_rate_mib > 0:
+    settings["download_rate_limit"] = int(a.max_rate_mib * 1048576)
+    settings["ignore_limits_on_local_network"] = False  # else loopback peers are exempt
 if a.no_encryption:
     settings["out_enc_policy"] = lt.enc_policy.disabled
     settings["in_enc_policy"] = lt.enc_policy.disabled

@@ -165,6 +165,15 @@ public final class TorrentBridge implements AutoCloseable {
         return engine.peersDropped();
     }
 
+    /**
+     * Incoming connections refused before they became peers: garbage instead of a handshake, a torrent not seeded
+     * here, a failed encryption negotiation. libtorrent's first, encrypted attempt ends here too (it then reconnects
+     * in plaintext), so this is not a count of hostile peers.
+     */
+    public long handshakesRefused() {
+        return engine.handshakesRefused();
+    }
+
     /** Times a peer was choked because its request could not be served from the origin. */
     public long peersChoked() {
         return engine.peersChoked();

@@ -15,6 +15,19 @@ import bt.dht.DHTConfig;
 import bt.dht.DHTModule;
 import bt.dht.DHTService;
 import bt.event.EventSource;
+import bt.module.BitTorrentProtocol;
+import bt.module.PeerConnectionSelector;
+import bt.net.DataReceiver;
+import bt.net.IConnectionHandlerFactory;
+import bt.net.IPeerConnectionFactory;
+import bt.net.PeerConnectionFactory;
+import bt.net.SharedSelector;
+import bt.net.buffer.IBufferManager;
+import bt.net.pipeline.IChannelPipelineFactory;
+import bt.protocol.Message;
+import bt.protocol.StandardBittorrentProtocol;
+import bt.protocol.handler.MessageHandler;
+import bt.torrent.TorrentRegistry;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
@@ -63,7 +76,7 @@ public final class BtEngine implements AutoCloseable {
     private final Map<InfoHash, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService timer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "bridge-dht-bootstrap");
+                Thread t = new Thread(r, "bridge-engine-timer");
                 t.setDaemon(true);
                 return t;
             });
@@ -149,9 +162,11 @@ public final class BtEngine implements AutoCloseable {
     }
 
     /**
-     * Guice overrides: lazy verification, the asynchronous remote data worker, the peer guard, and fixes for Bt 1.10's handling of
-     * the bytes that arrive with the end of an MSE handshake ({@link MseSafePipelineFactory},
-     * {@link MseSafeHandshakeProcessor}); without them Transmission's connections are dropped.
+     * Guice overrides: lazy verification, the asynchronous remote data worker, the peer guard with its two hooks
+     * into Bt's networking (a bounded protocol decoder, connections whose blocked writes can be seen), and fixes
+     * for Bt 1.10's handling of the bytes that arrive with the end of an MSE handshake
+     * ({@link MseSafePipelineFactory}, {@link MseSafeHandshakeProcessor}); without them Transmission's
+     * connections are dropped.
      */
     private static final class BridgeModule extends AbstractModule {
         private final RemoteDataWorker worker;
@@ -168,21 +183,6 @@ public final class BtEngine implements AutoCloseable {
             bind(IChannelPipelineFactory.class).to(MseSafePipelineFactory.class).in(Singleton.class);
         }
 
-        /** Bt's own provider (ServiceModule), with the MSE processor replaced ({@link MseSafeHandshakeProcessor}). */
-        @Provides
-        @Singleton
-        IPeerConnectionFactory peerConnectionFactory(@PeerConnectionSelector SharedSelector selector,
-                                                     IConnectionHandlerFactory connectionHandlerFactory,
-                                                     @BitTorrentProtocol MessageHandler<Message> protocol,
-                                                     TorrentRegistry torrentRegistry,
-                                                     IChannelPipelineFactory channelPipelineFactory,
-                                                     IBufferManager bufferManager, DataReceiver dataReceiver,
-                                                     EventSource eventSource, Config config) {
-            return MseSafeHandshakeProcessor.install(new PeerConnectionFactory(selector, connectionHandlerFactory,
-                    channelPipelineFactory, protocol, torrentRegistry, bufferManager, dataReceiver, eventSource, config),
-                    new MseSafeHandshakeProcessor(torrentRegistry, protocol, config));
-        }
-
         @Provides
         @Singleton
         ChunkVerifier verifier() {
@@ -194,11 +194,36 @@ public final class BtEngine implements AutoCloseable {
         DataWorker dataWorker() {
             return worker;
         }
+
+        @Provides
+        @Singleton
+        @BitTorrentProtocol
+        MessageHandler<Message> protocol(StandardBittorrentProtocol standard) {
+            return new GuardedProtocol(standard, guard);
+        }
+
+        /**
+         * As {@code bt.module.ServiceModule#providePeerConnectionFactory}, with the MSE processor replaced
+         * ({@link MseSafeHandshakeProcessor}) and every connection watched by the guard.
+         */
+        @Provides
+        @Singleton
+        IPeerConnectionFactory connectionFactory(@PeerConnectionSelector SharedSelector selector,
+                                                 IConnectionHandlerFactory handlers,
+                                                 @BitTorrentProtocol MessageHandler<Message> protocol,
+                                                 TorrentRegistry torrents, IChannelPipelineFactory pipelines,
+                                                 IBufferManager buffers, DataReceiver receiver, EventSource events,
+                                                 Config config) {
+            PeerConnectionFactory bt = MseSafeHandshakeProcessor.install(new PeerConnectionFactory(selector, handlers,
+                    pipelines, protocol, torrents, buffers, receiver, events, config),
+                    new MseSafeHandshakeProcessor(torrents, protocol, config));
+            return new GuardedConnectionFactory(bt, guard);
+        }
     }
 
     public void start() {
         runtime.startup();
-        guard.connectionPool(runtime.service(bt.net.IPeerConnectionPool.class));
+        timer.scheduleWithFixedDelay(guard::sweep, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (config.dhtEnabled() && !config.dhtBootstrap().isEmpty()) {
             // mldht pings a bootstrap node only if its UDP server is already active when the node is added, which
             // at start-up it often is not yet: the node is then silently dropped and the routing table stays
@@ -218,6 +243,11 @@ public final class BtEngine implements AutoCloseable {
     /** Peers disconnected for breaking the protocol or flooding, since start. */
     public long peersDropped() {
         return guard.dropped.sum();
+    }
+
+    /** Incoming connections closed before a valid handshake for a seeded torrent (garbage, unknown torrent, failed encryption negotiation), since start. */
+    public long handshakesRefused() {
+        return guard.handshakesRefused.sum();
     }
 
     /** Times a peer was choked because its request could not be served, since start. */

@@ -1,15 +1,15 @@
 package io.github.torrenthttpbridge.engine;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import bt.metainfo.TorrentId;
-import bt.net.IPeerConnectionPool;
 import bt.net.Peer;
-import bt.net.PeerConnection;
 import bt.protocol.Message;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.MessageContext;
@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a peer that breaks the protocol (a request outside its piece, an oversized block) or floods us with more
  *       outstanding requests than {@code maxOutstandingPerPeer} (which is also what a peer that never reads its
  *       blocks ends up doing) is disconnected at once;</li>
+ *   <li>a peer that sends a message Bt cannot decode after its handshake (unknown id, wrong length, a length prefix
+ *       over {@link GuardedProtocol#MAX_MESSAGE}) is disconnected by Bt and counted here;</li>
+ *   <li>a peer that does not read what we send is disconnected once a write to it has been blocked for
+ *       {@link #WRITE_STALL_LIMIT}: Bt writes to every peer from one thread, which such a peer would otherwise hold;</li>
  *   <li>a peer whose request could not be served (the origin failed after retries) is choked, which per BEP 3
  *       makes it drop every outstanding request instead of waiting for blocks that will never come; Bt unchokes
  *       it again after its anti-fibrillation delay (10 s), and it asks again.</li>
@@ -39,21 +43,35 @@ public final class PeerGuard {
         final AtomicBoolean chokeWanted = new AtomicBoolean();
         volatile boolean unchokeWanted;
         volatile boolean dropped;
+        volatile boolean handshakeReceived;
     }
+
+    /**
+     * How long one write to a peer may stay blocked (its socket buffer full: it is not reading) before the peer is
+     * disconnected. Short, because Bt writes to all peers from one thread, so the stall holds back everyone.
+     */
+    static final Duration WRITE_STALL_LIMIT = Duration.ofSeconds(5);
 
     private final int maxOutstandingPerPeer;
     private final Cache<Peer, PeerState> peers = Caffeine.newBuilder().weakKeys()
             .expireAfterAccess(Duration.ofMinutes(30)).build();
-    private volatile IPeerConnectionPool pool;
+    /**
+     * Established connections, to find a peer's connection and to watch for blocked writes. Weak: one Bt turns away
+     * after creating it (a duplicate, over the connection limit) has its channel closed but never reports closed.
+     */
+    private final Set<GuardedConnectionFactory.Watched> connections = Collections.newSetFromMap(
+            Caffeine.newBuilder().weakKeys().<GuardedConnectionFactory.Watched, Boolean>build().asMap());
     final LongAdder dropped = new LongAdder();
     final LongAdder choked = new LongAdder();
+    final LongAdder handshakesRefused = new LongAdder();
 
     PeerGuard(int maxOutstandingPerPeer) {
         this.maxOutstandingPerPeer = maxOutstandingPerPeer;
     }
 
-    void connectionPool(IPeerConnectionPool pool) {
-        this.pool = pool;
+    GuardedConnectionFactory.Watched watch(GuardedConnectionFactory.Watched connection) {
+        connections.add(connection);
+        return connection;
     }
 
     private PeerState state(Peer peer) {
@@ -77,6 +95,12 @@ public final class PeerGuard {
         return true;
     }
 
+    /** Whether the peer was disconnected for misbehaving (its requests still queued in Bt are to be ignored). */
+    boolean isDropped(Peer peer) {
+        PeerState s = peers.getIfPresent(peer);
+        return s != null && s.dropped;
+    }
+
     /** A request admitted by {@link #admit} was written out or given up. */
     void done(Peer peer) {
         PeerState s = peers.getIfPresent(peer);
@@ -87,17 +111,64 @@ public final class PeerGuard {
 
     /** Disconnects a misbehaving peer. */
     void drop(TorrentId torrent, Peer peer, String reason) {
+        if (!markDropped(peer, reason)) {
+            return;
+        }
+        // Found by identity: Bt's own lookup (IPeerConnectionPool#getConnection(Peer, TorrentId)) keys incoming
+        // connections by the socket's remote port, which their Peer does not carry, so it never found them.
+        for (GuardedConnectionFactory.Watched c : connections) {
+            if (c.getRemotePeer() == peer) {
+                c.closeQuietly();
+            }
+        }
+    }
+
+    /** Counts a peer as dropped, once; false if it already was. */
+    private boolean markDropped(Peer peer, String reason) {
         PeerState s = state(peer);
         if (s.dropped) {
-            return;
+            return false;
         }
         s.dropped = true;
         dropped.increment();
         LOG.info("disconnecting peer {}: {}", peer, reason);
-        IPeerConnectionPool p = pool;
-        PeerConnection c = p == null ? null : p.getConnection(peer, torrent);
-        if (c != null) {
-            c.closeQuietly();
+        return true;
+    }
+
+    /** The peer's handshake was decoded: from now on its decoding errors are protocol violations. */
+    void handshakeReceived(Peer peer) {
+        state(peer).handshakeReceived = true;
+    }
+
+    /** Bt could not decode what the peer sent and closes its connection; counted if it had shaken hands. */
+    void protocolError(Peer peer, RuntimeException e) {
+        PeerState s = peers.getIfPresent(peer);
+        if (s != null && s.handshakeReceived) {
+            markDropped(peer, "protocol error: " + e.getMessage());
+        }
+    }
+
+    /** An incoming connection that never became a peer: no valid handshake for a torrent we seed. */
+    void handshakeRefused(Peer peer, String why) {
+        handshakesRefused.increment();
+        LOG.debug("refused incoming connection from {}: {}", peer, why);
+    }
+
+    /** Runs every few hundred ms: forgets closed connections, disconnects peers a write has been blocked on. */
+    void sweep() {
+        long now = System.nanoTime();
+        for (GuardedConnectionFactory.Watched c : connections) {
+            if (c.isClosed()) {
+                connections.remove(c);
+                continue;
+            }
+            long since = c.writingSince;
+            if (since != 0 && now - since > WRITE_STALL_LIMIT.toNanos()) {
+                markDropped(c.getRemotePeer(), "a write to it has been blocked for more than "
+                        + WRITE_STALL_LIMIT.toSeconds() + " s (it does not read)");
+                // closing makes Bt's write loop give up, which frees the thread that writes to every peer
+                c.closeQuietly();
+            }
         }
     }
 

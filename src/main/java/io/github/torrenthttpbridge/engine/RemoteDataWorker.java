@@ -72,16 +72,20 @@ final class RemoteDataWorker implements DataWorker {
         if (r == null) {
             return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
         }
+        if (guard.isDropped(peer)) {
+            r.blocksRefused.increment();
+            return ignored();
+        }
         if (pieceIndex < 0 || pieceIndex >= r.torrent.pieceCount() || offset < 0 || length <= 0 || length > MAX_BLOCK
                 || (long) offset + length > r.torrent.pieceSize(pieceIndex)) {
             r.blocksRefused.increment();
             guard.drop(torrentId, peer, "bad request: piece " + pieceIndex + " offset " + offset + " length " + length
                     + " (" + r.torrent.pieceCount() + " pieces, block limit " + MAX_BLOCK + ")");
-            return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
+            return ignored();
         }
         if (!guard.admit(torrentId, peer)) {
             r.blocksRefused.increment();
-            return CompletableFuture.completedFuture(BlockReads.rejected(peer, pieceIndex, offset, length));
+            return ignored();
         }
         if (!pending.tryAcquire()) {
             guard.done(peer);
@@ -130,6 +134,15 @@ final class RemoteDataWorker implements DataWorker {
                     : CompletableFuture.supplyAsync(() -> block,
                     CompletableFuture.delayedExecutor(delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS));
         });
+    }
+
+    /**
+     * The answer to a dropped peer's requests: one that never comes. Bt logs a warning for every rejected request,
+     * and it goes on handing us the requests a peer had already sent when it was dropped: a flood of 20,000 made
+     * 20,000 log lines.
+     */
+    private static CompletableFuture<BlockRead> ignored() {
+        return new CompletableFuture<>();
     }
 
     /** A stale torrent is being taken off the swarm: no point asking its peers to come back. */

@@ -94,6 +94,10 @@ public final class Processes {
             throw new AssertionError("no line matching " + regex + " within " + timeout + "; stderr:\n" + stderr());
         }
 
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
         public String stderr() throws IOException {
             return Files.readString(err, StandardCharsets.UTF_8);
         }
