@@ -145,12 +145,26 @@ public final class TorrentBridge implements AutoCloseable {
                 }),
                 cache, config.minFetchBytes(), stale -> onStale(torrent.infoHash()));
         self[0] = pieces;
-        BtEngine.Running running = engine.seed(torrent, pieces);
+        java.util.function.Predicate<String> skip = notAnnouncedTo;
+        List<List<String>> tiers = torrent.trackerTiers().stream()
+                .map(tier -> tier.stream().filter(skip.negate()).toList()).filter(t -> !t.isEmpty()).toList();
+        BtEngine.Running running = engine.seed(torrent, pieces, tiers);
         SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
         seeds.put(torrent.infoHash(), handle);
         LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", url, torrent.infoHash(), torrent.length(),
                 torrent.pieceCount(), torrent.pieceLength(), torrent.magnetLink());
         return handle;
+    }
+
+    private volatile java.util.function.Predicate<String> notAnnouncedTo = url -> false;
+
+    /**
+     * Trackers the bridge should not announce to, though torrents list them: typically the site's own built-in
+     * tracker, which lists the bridge anyway (announcing to it would be a loop, and fails at shutdown once the
+     * site has stopped serving). Applies to torrents seeded from now on.
+     */
+    public void doNotAnnounceTo(java.util.function.Predicate<String> trackerUrl) {
+        this.notAnnouncedTo = trackerUrl;
     }
 
     private void onStale(InfoHash infoHash) {

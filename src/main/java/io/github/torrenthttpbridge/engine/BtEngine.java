@@ -3,6 +3,7 @@ package io.github.torrenthttpbridge.engine;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -292,17 +293,30 @@ public final class BtEngine implements AutoCloseable {
 
     /** Adds a torrent and starts seeding it, every piece advertised, each read through {@code pieces}. */
     public Running seed(TorrentMetadata torrent, PieceSource pieces) {
+        return seed(torrent, pieces, torrent.trackerTiers());
+    }
+
+    /**
+     * As {@link #seed(TorrentMetadata, PieceSource)}, announcing only to {@code announceTiers} (the torrent's own
+     * trackers less those not worth announcing to, such as the site's built-in tracker, which lists the bridge
+     * anyway). Bt is given just the info dictionary and these trackers: the info hash is unchanged.
+     */
+    public Running seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers) {
         if (running.containsKey(torrent.infoHash())) {
             throw new IllegalStateException("already seeding " + torrent.infoHash());
         }
         Torrent btTorrent;
         try {
-            btTorrent = runtime.service(IMetadataService.class).fromByteArray(torrent.encoded());
+            btTorrent = runtime.service(IMetadataService.class).fromByteArray(forBt(torrent, announceTiers));
         } catch (RuntimeException e) {
             throw new io.github.torrenthttpbridge.torrent.InvalidTorrentException(
                     "the BitTorrent engine cannot use this torrent: " + e.getMessage(), e);
         }
         TorrentId id = btTorrent.getTorrentId();
+        if (!java.util.Arrays.equals(id.getBytes(), torrent.infoHash().bytes())) {
+            throw new IllegalStateException("Bt computed info hash " + HexFormat.of().formatHex(id.getBytes())
+                    + " for " + torrent.infoHash());
+        }
         RemoteDataWorker.Registration registration = worker.register(id, torrent, pieces);
         BtClient client = Bt.client(runtime)
                 .storage(new RemoteStorage(torrent, pieces))
@@ -313,6 +327,23 @@ public final class BtEngine implements AutoCloseable {
         client.startAsync(state -> r.state = state, 1000);
         LOG.info("seeding {} ({})", torrent.name(), torrent.infoHash());
         return r;
+    }
+
+    /** {@code d [announce, announce-list] info e}: keys in bencode order, the info bytes exactly as they were. */
+    private static byte[] forBt(TorrentMetadata torrent, List<List<String>> tiers) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write('d');
+        List<List<String>> kept = tiers.stream().filter(t -> !t.isEmpty()).toList();
+        if (!kept.isEmpty()) {
+            out.writeBytes(io.github.torrenthttpbridge.torrent.Bencode.encode("announce"));
+            out.writeBytes(io.github.torrenthttpbridge.torrent.Bencode.encode(kept.get(0).get(0)));
+            out.writeBytes(io.github.torrenthttpbridge.torrent.Bencode.encode("announce-list"));
+            out.writeBytes(io.github.torrenthttpbridge.torrent.Bencode.encode(kept));
+        }
+        out.writeBytes(io.github.torrenthttpbridge.torrent.Bencode.encode("info"));
+        out.writeBytes(torrent.infoBytes());
+        out.write('e');
+        return out.toByteArray();
     }
 
     /** Stops seeding a torrent; a no-op if it is not seeded. */

@@ -78,6 +78,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                     all.addAll(settings.trackers());
                     return all;
                 });
+        bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
         HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent(),
                 local -> {
                     java.net.InetAddress a = settings.bindAddress().isAnyLocalAddress() ? local : settings.bindAddress();
