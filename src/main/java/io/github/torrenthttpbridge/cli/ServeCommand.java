@@ -23,7 +23,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "HTTP address (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "where the demo files are generated (default: <tmp>/torrent-http-bridge-demo)")
+    @Option(names = "--data", paramLabel = "DIR", description = "where the demo files and their torrents are kept (default: <tmp>/torrent-http-bridge-demo)")
     Path data;
 
     @Option(names = "--torrent-port", paramLabel = "N", description = "overrides torrent-bridge.port")
@@ -51,6 +51,8 @@ final class ServeCommand implements Callable<Integer> {
             overrides.put("torrent-bridge.dht", "false");
         }
         Path dataDir = data != null ? data : Path.of(System.getProperty("java.io.tmpdir"), "torrent-http-bridge-demo");
+        // keep the demo's torrents beside its files, so a restart re-registers them without hashing
+        overrides.putIfAbsent("torrent-bridge.metadata-dir", dataDir.resolve("metadata").toAbsolutePath().toString());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         try (DemoServer demo = DemoServer.start(webapp, dataDir, host, port, overrides)) {
