@@ -37,7 +37,9 @@ final class StatusPage {
             w.print("{\"bridge\":{\"torrentPort\":" + b.bridge.torrentPort() + ",\"peerId\":" + Json.str(b.bridge.peerIdHex())
                     + ",\"dhtNodeId\":" + Json.str(dhtId) + ",\"dht\":" + Json.str(dht)
                     + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
-                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + "},\"torrents\":[");
+                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"peersDropped\":" + b.bridge.peersDropped()
+                    + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
+                    + "},\"torrents\":[");
             boolean first = true;
             for (TorrentStatus s : all) {
                 w.print(first ? "" : ",");
@@ -72,6 +74,9 @@ final class StatusPage {
         w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
                 + "</code> &middot; DHT " + dht + (dhtId != null ? " (node id <code>" + dhtId + "</code>)" : "")
                 + " &middot; origin <code>" + Json.html(String.valueOf(b.origin.get())) + "</code></p>");
+        w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
+                + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
+                + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
         w.println("<table><tr><th>file</th><th>state</th><th>info hash</th><th>peers</th><th>tracker peers</th><th>uploaded</th>"
                 + "<th>fetched from origin</th><th>verification failures</th><th>web seed requests</th><th>links</th></tr>");
         for (TorrentStatus s : all) {

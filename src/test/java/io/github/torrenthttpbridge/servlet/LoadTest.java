@@ -130,6 +130,7 @@ class LoadTest {
             long uploaded = SiteFixture.jsonLong(entry, "uploaded");
             long originBytes = SiteFixture.jsonLong(entry, "originBytes");
             assertEquals(0, SiteFixture.jsonLong(entry, "verificationFailures"));
+            assertEquals(0, SiteFixture.jsonLong(json, "peersDropped"), "no well-behaved leecher is taken for an abuser");
             assertTrue(uploaded >= BIG, "uploaded " + uploaded);
             assertTrue(originBytes <= 2L * BIG, "the cache shares fetches among leechers: origin " + originBytes
                     + " bytes for " + uploaded + " uploaded");
