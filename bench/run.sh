@@ -42,16 +42,27 @@ LTPORT=$(python3 -c "import json;print(json.load(open('$W/ltseed.out'))['port'])
 $python3_lt src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl1" --peer 127.0.0.1:$LTPORT --timeout 240 > "$W/lt.json" 2>/dev/null
 LTDISK=$(python3 -c "import json;print(json.load(open('$W/lt.json'))['download_rate_mib_s'])")
 
-# the bridge seeding from nginx -> libtorrent leecher
-: > "$W/access.log"
-java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib 512 > "$W/seed.out" 2> "$W/seed.err" & PIDS+=($!)
-for i in $(seq 100); do grep -q "torrent port" "$W/seed.out" 2>/dev/null && break; sleep 0.2; done
-BPORT=$(awk '/torrent port/ {print $3}' "$W/seed.out")
-: > "$W/access.log"
-$python3_lt src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl2" --peer 127.0.0.1:$BPORT --timeout 240 > "$W/bridge.json" 2>/dev/null
-BRIDGE=$(python3 -c "import json;print(json.load(open('$W/bridge.json'))['download_rate_mib_s'])")
-cmp -s "$W/www/file.bin" "$W/dl2/file.bin" && SAME=identical || SAME=DIFFERENT
-read -r REQS BYTES < <(awk '{n++; b+=$2} END {print n+0, b+0}' "$W/access.log")
+# the bridge seeding from nginx -> libtorrent leecher; a fresh bridge (cold JVM, empty cache) per run.
+# bridge_run NAME [LEECH_OPTS...]: sets RATE_<NAME>, SAME_<NAME>, REQS_<NAME>, BYTES_<NAME>
+bridge_run() {
+  local name=$1; shift
+  rm -rf "$W/dl2"; mkdir -p "$W/dl2"
+  java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib 512 > "$W/seed.out" 2> "$W/seed.err" &
+  local jp=$!; PIDS+=($jp)
+  for i in $(seq 100); do grep -q "torrent port" "$W/seed.out" 2>/dev/null && break; sleep 0.2; done
+  local bport; bport=$(awk '/torrent port/ {print $3}' "$W/seed.out")
+  : > "$W/access.log"
+  $python3_lt src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl2" --peer 127.0.0.1:$bport --timeout 240 "$@" > "$W/bridge.json" 2>/dev/null
+  printf -v "RATE_$name" '%s' "$(python3 -c "import json;print(json.load(open('$W/bridge.json'))['download_rate_mib_s'])")"
+  if cmp -s "$W/www/file.bin" "$W/dl2/file.bin"; then printf -v "SAME_$name" identical; else printf -v "SAME_$name" DIFFERENT; fi
+  read -r "REQS_$name" "BYTES_$name" < <(awk '{n++; b+=$2} END {print n+0, b+0}' "$W/access.log")
+  kill "$jp" 2>/dev/null || true; wait "$jp" 2>/dev/null || true
+}
+# default: libtorrent offers RC4 and plaintext; the bridge picks RC4 (see BtEngine), so both sides encrypt
+bridge_run RC4
+# libtorrent with encryption off: plaintext payload, as between two libtorrents (libtorrent's seed prefers plaintext)
+bridge_run PLAIN --no-encryption
+BRIDGE=$RATE_RC4; SAME=$SAME_RC4; REQS=$REQS_RC4; BYTES=$BYTES_RC4
 SERVED=$((SIZE_MIB * 1048576))
 
 printf '\n== torrent-http-bridge benchmark: %d MiB file, loopback, %s ==\n' "$SIZE_MIB" "$(date -u +%FT%TZ)"
@@ -59,9 +70,10 @@ printf '%-48s %10s\n' "measure" "MiB/s"
 printf '%-48s %10s\n' "create: torrent-http-bridge (stream URL, 256 KiB)" "$THB"
 printf '%-48s %10s\n' "create: mktorrent -t 2 -l 18 (local file)" "$MK"
 printf '%-48s %10s\n' "sha1sum (local file)" "$SHA1"
-printf '%-48s %10s\n' "download: libtorrent <- bridge <- nginx" "$BRIDGE"
+printf '%-48s %10s\n' "download: libtorrent <- bridge <- nginx (RC4)" "$BRIDGE"
+printf '%-48s %10s\n' "download: same, plaintext (lt encryption off)" "$RATE_PLAIN"
 printf '%-48s %10s\n' "download: libtorrent <- libtorrent (local disk)" "$LTDISK"
 printf '%-48s %10s\n' "download: curl <- nginx" "$CURL"
-printf 'bridged bytes %s; creation ratio %.2fx mktorrent; bridge %.2fx libtorrent-from-disk\n' "$SAME" \
-  "$(python3 -c "print($THB/$MK)")" "$(python3 -c "print($BRIDGE/$LTDISK)")"
-python3 -c "print('origin bytes / served: %.3f    origin requests per MiB served: %.2f' % ($BYTES/$SERVED, $REQS/($SERVED/1048576)))"
+printf 'bridged bytes %s (plaintext run: %s); creation ratio %.2fx mktorrent; bridge %.2fx (plaintext %.2fx) libtorrent-from-disk\n' "$SAME" "$SAME_PLAIN" \
+  "$(python3 -c "print($THB/$MK)")" "$(python3 -c "print($BRIDGE/$LTDISK)")" "$(python3 -c "print($RATE_PLAIN/$LTDISK)")"
+python3 -c "print('origin bytes / served: %.3f (plaintext run %.3f)    origin requests per MiB served: %.2f' % ($BYTES/$SERVED, $BYTES_PLAIN/$SERVED, $REQS/($SERVED/1048576)))"
