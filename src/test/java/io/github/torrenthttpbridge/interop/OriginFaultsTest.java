@@ -54,9 +54,13 @@ class OriginFaultsTest {
             SeedHandle h = bridge.seed(origin.url(), t);
             // first a 3 s outage (every request answers 500, longer than the retries last: the peer must be choked
             // and come back), then every other range request misbehaves, cycling through every kind of fault
-            long outageEnds = System.nanoTime() + 3_000_000_000L;
-            origin.faults(n -> System.nanoTime() < outageEnds ? TestOrigin.Fault.STATUS_500
-                    : n % 2 == 0 ? kinds[(n / 2) % kinds.length] : null, 2500);
+            // (the outage starts with the first range request, however long the client takes to connect)
+            java.util.concurrent.atomic.AtomicLong outageEnds = new java.util.concurrent.atomic.AtomicLong();
+            origin.faults(n -> {
+                outageEnds.compareAndSet(0, System.nanoTime() + 3_000_000_000L);
+                return System.nanoTime() < outageEnds.get() ? TestOrigin.Fault.STATUS_500
+                        : n % 2 == 0 ? kinds[(n / 2) % kinds.length] : null;
+            }, 2500);
             Path save = Files.createDirectories(dir.resolve("dl"));
             Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
                     "--save", save.toString(), "--peer", "127.0.0.1:" + bridge.torrentPort(), "--timeout", "150"),
