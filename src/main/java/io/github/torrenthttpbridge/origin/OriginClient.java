@@ -388,6 +388,12 @@ public final class OriginClient implements AutoCloseable {
             if (pinned != null && pinned.etag() != null && etag != null && !etag.equals(pinned.etag())) {
                 return new OriginChangedException(url, "ETag changed from " + pinned.etag() + " to " + etag);
             }
+            // some servers ignore If-Range (Jetty 12's DefaultServlet answers 206 whatever it says): compare the
+            // validators of every answer too, so a change is caught on the first fetch after it
+            if (pinned != null && pinned.lastModified() != null && lastModified != null
+                    && !lastModified.equals(pinned.lastModified())) {
+                return new OriginChangedException(url, "Last-Modified changed from " + pinned.lastModified() + " to " + lastModified);
+            }
             if (probing) {
                 resource = new OriginResource(response.getRequest().getURI(), total, etag, lastModified);
             }

@@ -180,6 +180,42 @@ class JettyFilterTest {
         assertTrue(status.contains(after.infoHash().hex()), status);
     }
 
+    /**
+     * The file changes while libtorrent is downloading it: the bridge's ranges are pinned with If-Range, so the
+     * first fetch after the change tells it; the torrent turns stale and leaves the swarm, libtorrent gets no bad
+     * piece, and the same ?torrent URL then serves the new file's torrent.
+     */
+    @Test
+    void aFileChangedDuringADownloadIsCaughtAndReplaced() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        URI base = start(f, false);
+        byte[] t = SiteFixture.torrentWhenReady(base.resolve("/files/big.bin?torrent")).body();
+        TorrentMetadata before = TorrentMetadata.parse(t);
+        long port = SiteFixture.jsonLong(new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body()), "torrentPort");
+        Path tf = dir.resolve("changing.torrent");
+        Files.write(tf, t);
+        Path save = Files.createDirectories(dir.resolve("dl-changing"));
+        try (Processes.Background leech = Processes.start(List.of("/usr/bin/python3", Processes.python("leech.py"),
+                "--torrent", tf.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + port,
+                "--max-rate-mib", "8", "--timeout", "25"))) {
+            Thread.sleep(3000);   // a few MiB in (and a new Last-Modified second)
+            f.write("files/big.bin", SiteFixture.BIG, 1234);
+            String result = leech.await("(\\{\"ok\".*)", Duration.ofSeconds(60));
+            assertTrue(result.contains("\"ok\": false"), "the old torrent cannot complete: " + result);
+            assertTrue(result.contains("\"hash_failures\": 0"), "no bad piece reached libtorrent: " + result);
+            assertFalse(result.contains("\"bytes\": 0,"), "it was downloading before the change: " + result);
+        }
+        String status = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body());
+        assertTrue(status.contains("\"state\":\"stale\"") && status.contains(before.infoHash().hex()),
+                "the old torrent is marked stale: " + status);
+        // caught by the validators of the first answer after the change (Jetty ignores If-Range), not by a hash
+        assertTrue(status.contains("Last-Modified changed"), status);
+        assertEquals(0, SiteFixture.jsonLong(status, "verificationFailures"), status);
+        Thread.sleep(2100);   // past the probe cache
+        TorrentMetadata after = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/big.bin?torrent")).body());
+        assertNotEquals(before.infoHash(), after.infoHash(), "the same URL now gives the new file's torrent");
+    }
+
     @Test
     void nothingPrivateOrOddIsBridged() throws Exception {
         SiteFixture f = new SiteFixture(dir);
