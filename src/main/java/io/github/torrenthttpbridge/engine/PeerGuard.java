@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 
 import bt.metainfo.TorrentId;
 import bt.net.Peer;
+import bt.protocol.Cancel;
 import bt.protocol.Message;
+import bt.torrent.annotation.Consumes;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.MessageContext;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -105,8 +107,18 @@ public final class PeerGuard {
     void done(Peer peer) {
         PeerState s = peers.getIfPresent(peer);
         if (s != null) {
-            s.outstanding.decrementAndGet();
+            s.outstanding.updateAndGet(n -> Math.max(0, n - 1));
         }
+    }
+
+    /**
+     * A cancelled request's block is discarded by Bt unwritten, so it would never be counted {@link #done}: without
+     * this, a long-lived peer in end-game mode (which cancels a lot) would creep towards the flood limit. (When the
+     * block was already written, the count just goes one lower than it should, never below zero.)
+     */
+    @Consumes
+    public void consume(Cancel cancel, MessageContext context) {
+        done(context.getPeer());
     }
 
     /** Disconnects a misbehaving peer. */

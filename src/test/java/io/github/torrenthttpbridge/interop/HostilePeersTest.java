@@ -143,6 +143,60 @@ class HostilePeersTest {
                 pauses.longestMillis() / 1000.0, r.json("hash_failures"));
     }
 
+    /**
+     * The other side of the flood limit: an honest peer that asks for many blocks and cancels them (libtorrent
+     * does so in end-game mode) must not creep towards the limit. Three rounds of 400 requests, each cancelled
+     * while the (slow) origin is still fetching, under a limit of 500: the peer stays connected and is served.
+     */
+    @Test
+    void cancelledRequestsDoNotCountTowardsTheFloodLimit() throws Exception {
+        byte[] data = new byte[32 * 1024 * 1024];
+        new Random(41).nextBytes(data);
+        TorrentMetadata t = TorrentCreator.create(new java.io.ByteArrayInputStream(data), data.length, "cancel.bin",
+                TorrentCreator.Options.defaults().withPieceSize(PIECE), ProgressListener.NONE);
+        io.github.torrenthttpbridge.testing.TestOrigin origin = opened(new io.github.torrenthttpbridge.testing.TestOrigin("cancel.bin", data));
+        origin.faults(n -> io.github.torrenthttpbridge.testing.TestOrigin.Fault.SLOW, 0);   // every range answer 300 ms late
+        TorrentBridge bridge = opened(TorrentBridge.start(BridgeConfig.builder()
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(false)
+                .maxOutstandingPerPeer(MAX_OUTSTANDING).build()));
+        bridge.seed(origin.url(), t);
+        RawPeer peer = null;
+        for (long end = System.nanoTime() + 10_000_000_000L; peer == null; ) {   // until Bt has started the torrent
+            RawPeer p = RawPeer.connect(bridge.torrentPort());
+            try {
+                p.handshake(t);
+                peer = opened(p);
+            } catch (IOException e) {
+                p.close();
+                if (System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+        peer.interestedAndUnchoked();
+        int blocksPerPiece = PIECE / BLOCK;
+        int perRound = 400;
+        for (int round = 0; round < 3; round++) {
+            ByteBuffer requests = ByteBuffer.allocate(perRound * 17);
+            ByteBuffer cancels = ByteBuffer.allocate(perRound * 17);
+            for (int i = 0; i < perRound; i++) {
+                int block = round * perRound + i;   // fresh blocks each round: nothing cached yet
+                int piece = block / blocksPerPiece;
+                int offset = block % blocksPerPiece * BLOCK;
+                requests.putInt(13).put((byte) 6).putInt(piece).putInt(offset).putInt(BLOCK);
+                cancels.putInt(13).put((byte) 8).putInt(piece).putInt(offset).putInt(BLOCK);
+            }
+            peer.raw(requests.array());
+            peer.raw(cancels.array());
+            peer.drainFor(Duration.ofMillis(1500));   // the fetches end; Bt discards the cancelled blocks
+        }
+        assertEquals(0, bridge.peersDropped(), "an honest peer that cancels is not taken for a flooder");
+        // still connected and served: one more request gets its block
+        peer.message(6, ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(BLOCK).array());
+        assertTrue(peer.awaitPiece(Duration.ofSeconds(10)), "the peer is still served after 1,200 cancelled requests");
+    }
+
     /** The counter is raised by the bridge's threads, possibly just after the socket saw the close. */
     private static long waitForCount(java.util.function.LongSupplier counter, long before) throws InterruptedException {
         long deadline = System.nanoTime() + 2_000_000_000L;
@@ -370,6 +424,50 @@ class HostilePeersTest {
                 }
             }
             throw new IOException("not unchoked within 10 s");
+        }
+
+        /** Reads and discards whatever arrives for {@code time}; fails if the bridge closes the connection. */
+        void drainFor(Duration time) throws IOException {
+            long deadline = System.nanoTime() + time.toNanos();
+            byte[] buf = new byte[64 * 1024];
+            socket.setSoTimeout(100);
+            try {
+                while (System.nanoTime() < deadline) {
+                    try {
+                        if (in.read(buf) < 0) {
+                            throw new EOFException("the bridge closed the connection");
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // nothing right now
+                    }
+                }
+            } finally {
+                socket.setSoTimeout(5000);
+            }
+        }
+
+        /** Reads messages until a Piece (id 7) arrives; false on timeout or close. */
+        boolean awaitPiece(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                int len;
+                try {
+                    len = in.readInt();
+                } catch (SocketTimeoutException e) {
+                    continue;
+                } catch (EOFException e) {
+                    return false;
+                }
+                if (len == 0) {
+                    continue;
+                }
+                int id = in.readUnsignedByte();
+                in.skipNBytes(len - 1);
+                if (id == 7) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Reads (and discards) until the bridge closes the connection; fails if it is still open after the bound. */
