@@ -65,9 +65,12 @@ hash_failures = 0
 peers_seen = {}
 errors = []
 first_byte = None
+first_connect = None
 last_report = 0
 while True:
     for al in ses.pop_alerts():
+        if isinstance(al, lt.peer_connect_alert) and first_connect is None:
+            first_connect = time.time()
         if isinstance(al, lt.hash_failed_alert):
             hash_failures += 1
         elif isinstance(al, (lt.torrent_error_alert, lt.file_error_alert)):
@@ -103,6 +106,8 @@ print(json.dumps({
     "errors": errors,
     "seconds": round(seconds, 3),
     "transfer_seconds": round(transfer, 3),
+    # from libtorrent opening its first TCP connection to the first payload byte (handshakes, unchoke, 1st block)
+    "connect_to_first_byte_seconds": round(first_byte - first_connect, 3) if first_byte and first_connect else None,
     "bytes": st.total_wanted_done,
     "total_wanted": st.total_wanted,
     "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),
