@@ -137,8 +137,7 @@ final class MseSafeHandshakeProcessor extends MSEHandshakeProcessor {
                     throw new RuntimeException("Encryption policies are incompatible: peer's (REQUIRE_PLAINTEXT), local ("
                             + localPolicy.name() + ")");
                 }
-                in.flip();  // Bt 1.10 hands the buffer over in this state on this path
-                return Optional.empty();
+                return Optional.empty();  // the handshake stays in the buffer (write mode), for the pipeline
             }
         }
 
