@@ -17,6 +17,7 @@ p.add_argument("--dht-bootstrap", action="append", default=[], help="HOST:PORT; 
 p.add_argument("--timeout", type=float, default=120)
 p.add_argument("--keep-webseeds", action="store_true")
 p.add_argument("--no-encryption", action="store_true")
+p.add_argument("--force-rc4", action="store_true", help="MSE with RC4 only (no plaintext offered)")
 p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
@@ -42,6 +43,10 @@ if a.max_rate_mib > 0:
 if a.no_encryption:
     settings["out_enc_policy"] = lt.enc_policy.disabled
     settings["in_enc_policy"] = lt.enc_policy.disabled
+if a.force_rc4:
+    settings["out_enc_policy"] = lt.enc_policy.forced
+    settings["in_enc_policy"] = lt.enc_policy.forced
+    settings["allowed_enc_level"] = lt.enc_level.rc4
 ses = lt.session(settings)
 if a.magnet:
     params = lt.parse_magnet_uri(a.magnet)
