@@ -17,6 +17,7 @@ p.add_argument("--dht-bootstrap", action="append", default=[], help="HOST:PORT; 
 p.add_argument("--timeout", type=float, default=120)
 p.add_argument("--keep-webseeds", action="store_true")
 p.add_argument("--no-encryption", action="store_true")
+p.add_argument("--force-rc4", action="store_true", help="MSE with RC4 only (no plaintext offered)")
 p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
@@ -42,6 +43,10 @@ if a.max_rate_mib > 0:
 if a.no_encryption:
     settings["out_enc_policy"] = lt.enc_policy.disabled
     settings["in_enc_policy"] = lt.enc_policy.disabled
+if a.force_rc4:
+    settings["out_enc_policy"] = lt.enc_policy.forced
+    settings["in_enc_policy"] = lt.enc_policy.forced
+    settings["allowed_enc_level"] = lt.enc_level.rc4
 ses = lt.session(settings)
 if a.magnet:
     params = lt.parse_magnet_uri(a.magnet)
@@ -65,9 +70,12 @@ hash_failures = 0
 peers_seen = {}
 errors = []
 first_byte = None
+first_connect = None
 last_report = 0
 while True:
     for al in ses.pop_alerts():
+        if isinstance(al, lt.peer_connect_alert) and first_connect is None:
+            first_connect = time.time()
         if isinstance(al, lt.hash_failed_alert):
             hash_failures += 1
         elif isinstance(al, (lt.torrent_error_alert, lt.file_error_alert)):
@@ -103,6 +111,8 @@ print(json.dumps({
     "errors": errors,
     "seconds": round(seconds, 3),
     "transfer_seconds": round(transfer, 3),
+    # from libtorrent opening its first TCP connection to the first payload byte (handshakes, unchoke, 1st block)
+    "connect_to_first_byte_seconds": round(first_byte - first_connect, 3) if first_byte and first_connect else None,
     "bytes": st.total_wanted_done,
     "total_wanted": st.total_wanted,
     "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),

@@ -137,12 +137,16 @@ public final class BtEngine implements AutoCloseable {
         bt.setNetworkBufferSize(4 * 1024 * 1024);
         bt.setMaxIOQueueSize(10_000);
         bt.setMaxTransferBlockSize(RemoteDataWorker.MAX_BLOCK);
-        // When a peer that starts an MSE (protocol encryption) handshake offers both RC4 and plaintext, Bt 1.10 as
-        // the receiving side picks plaintext under its default policy, yet decrypts with RC4 whatever bytes arrived
-        // after the initial payload: libtorrent's first messages are garbled ("Unknown message type") and the
-        // connection dropped, intermittently. Preferring RC4 makes those bytes encrypted, so decrypting them is
-        // right (MseSafePipelineFactory makes sure they are decrypted once). Plaintext handshakes are still accepted.
-        bt.setEncryptionPolicy(EncryptionPolicy.PREFER_ENCRYPTED);
+        // MSE (protocol encryption): plaintext after the MSE handshake when the peer offers both (libtorrent's
+        // default), RC4 when it requires it; plain BitTorrent handshakes are accepted too. RC4 costs a lot on Bt's
+        // single dispatcher thread (bench: ~90 vs ~150 MiB/s). Bt 1.10 as the receiver could not do plaintext
+        // reliably: it stopped reading at len(IA), and the part of the RC4-encrypted initial payload (libtorrent's
+        // BitTorrent handshake) still in flight was then read as plaintext, garbled; MseSafeHandshakeProcessor
+        // reads and decrypts the whole IA.
+        bt.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
+        // Bt's MSE reader (still used for outgoing connections) sleeps this long between reads; its default of 1 s
+        // made each MSE handshake take 1-2 s
+        bt.setMseWaitBetweenReads(java.time.Duration.ofMillis(5));
 
         var builder = BtRuntime.builder(bt)
                 .disableAutomaticShutdown()
