@@ -147,7 +147,7 @@ public final class TorrentBridge implements AutoCloseable {
         self[0] = pieces;
         java.util.function.Predicate<String> skip = notAnnouncedTo;
         List<List<String>> tiers = torrent.trackerTiers().stream()
-                .map(tier -> tier.stream().filter(skip.negate()).toList()).filter(t -> !t.isEmpty()).toList();
+                .map(tier -> tier.stream().filter(skip.negate()).toList()).toList();
         BtEngine.Running running = engine.seed(torrent, pieces, tiers);
         SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
         seeds.put(torrent.infoHash(), handle);

@@ -32,26 +32,14 @@ import bt.torrent.TorrentRegistry;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
-import bt.module.BitTorrentProtocol;
-import bt.module.PeerConnectionSelector;
-import bt.net.DataReceiver;
-import bt.net.IConnectionHandlerFactory;
-import bt.net.IPeerConnectionFactory;
 import bt.net.InetPeer;
 import bt.net.InetPeerAddress;
 import bt.protocol.crypto.EncryptionPolicy;
-import bt.net.PeerConnectionFactory;
-import bt.net.SharedSelector;
-import bt.net.buffer.IBufferManager;
-import bt.net.pipeline.IChannelPipelineFactory;
 import bt.peer.IPeerRegistry;
-import bt.protocol.Message;
-import bt.protocol.handler.MessageHandler;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.service.IdentityService;
-import bt.torrent.TorrentRegistry;
 import bt.torrent.TorrentSessionState;
 import bt.torrent.data.DataWorker;
 import com.google.inject.AbstractModule;
@@ -236,7 +224,7 @@ public final class BtEngine implements AutoCloseable {
             DHTService dht = runtime.service(DHTService.class);
             Runnable ping = () -> config.dhtBootstrap().forEach(a -> {
                 try {
-                    dht.addNode(bt.net.InetPeer.build(new InetSocketAddress(a.getHostString(), a.getPort()).getAddress(), a.getPort()));
+                    dht.addNode(InetPeer.build(new InetSocketAddress(a.getHostString(), a.getPort()).getAddress(), a.getPort()));
                 } catch (RuntimeException e) {
                     LOG.debug("cannot ping DHT bootstrap node {}: {}", a, e.toString());
                 }
@@ -295,15 +283,11 @@ public final class BtEngine implements AutoCloseable {
         return config.dhtEnabled();
     }
 
-    /** Adds a torrent and starts seeding it, every piece advertised, each read through {@code pieces}. */
-    public Running seed(TorrentMetadata torrent, PieceSource pieces) {
-        return seed(torrent, pieces, torrent.trackerTiers());
-    }
-
     /**
-     * As {@link #seed(TorrentMetadata, PieceSource)}, announcing only to {@code announceTiers} (the torrent's own
-     * trackers less those not worth announcing to, such as the site's built-in tracker, which lists the bridge
-     * anyway). Bt is given just the info dictionary and these trackers: the info hash is unchanged.
+     * Adds a torrent and starts seeding it, every piece advertised, each read through {@code pieces}, announcing
+     * only to {@code announceTiers} (the torrent's own trackers less those not worth announcing to, such as the
+     * site's built-in tracker, which lists the bridge anyway). Bt is given just the info dictionary and these
+     * trackers: the info hash is unchanged.
      */
     public Running seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers) {
         if (running.containsKey(torrent.infoHash())) {

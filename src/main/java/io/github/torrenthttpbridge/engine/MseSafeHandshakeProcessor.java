@@ -32,14 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bt 1.10's MSE handshake, with a fix for outgoing connections on which the other side chooses plaintext.
+ * Bt 1.10's MSE handshake with its faults fixed: the receiving side is rewritten (see {@link #negotiateIncoming}),
+ * and the initiating side is Bt's, repaired for peers that choose plaintext.
  *
  * <p>When Bt initiates MSE and the answering peer selects plaintext (crypto_select 0x01; Transmission does this when
  * set to prefer plaintext), the peer's BitTorrent handshake may follow its padding in the same packet. That
  * payload is plaintext on the wire, but Bt has already run it through the RC4 decryptor with the rest of what it
  * read, so the handshake arrives as garbage and the connection is dropped. Here the channel is recorded during the
  * MSE handshake, and in that case the bytes left in the buffer are put back as they came off the wire.
- * (The encrypted cases are handled in {@link MseSafePipelineFactory}.)
+ * (The encrypted cases are handled in {@link MseSafePipelineFactory}.) The Diffie-Hellman group is repeated
+ * here because Bt's {@code MSEKeyPairGenerator} is package-private.
  */
 final class MseSafeHandshakeProcessor extends MSEHandshakeProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(MseSafeHandshakeProcessor.class);

@@ -425,12 +425,8 @@ public final class SiteTorrents implements AutoCloseable {
     }
 
     private void deletePersisted(String key) {
-        try {
-            Files.deleteIfExists(torrentFile(key));
-            Files.deleteIfExists(propertiesFile(key));
-        } catch (IOException e) {
-            LOG.debug("cannot delete old metadata {}", key, e);
-        }
+        deleteQuietly(torrentFile(key));
+        deleteQuietly(propertiesFile(key));
     }
 
     private Optional<Ready> loadPersisted(String path, String key, OriginResource r) {
@@ -506,15 +502,15 @@ public final class SiteTorrents implements AutoCloseable {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir(), "*.pending")) {
             for (Path pending : dir) {
                 String path = Files.readString(pending, StandardCharsets.UTF_8).strip();
-                // a job that was running when the process stopped: start it again (or find the file changed)
-                TorrentStatus s = path.startsWith("/") ? status(path) : null;
-                if (s == null || s.state() != TorrentStatus.State.HASHING) {
-                    deleteQuietly(pending);
-                } else {
-                    resumed++;
+                // a job that was running when the process stopped: start it again (a changed file gets a job
+                // under a new key, and a finished one none, so this marker is then done with)
+                if (path.startsWith("/")) {
+                    status(path);
                 }
                 String key = pending.getFileName().toString().replace(".pending", "");
-                if (!jobs.containsKey(key)) {
+                if (jobs.containsKey(key)) {
+                    resumed++;
+                } else {
                     deleteQuietly(pending);
                 }
             }
