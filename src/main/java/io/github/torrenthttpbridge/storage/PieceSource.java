@@ -3,8 +3,20 @@ package io.github.torrenthttpbridge.storage;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
-/** Verified pieces of one torrent. A returned piece has been checked against its SHA-1 from the torrent. */
+/**
+ * The verified pieces of one torrent, as the peer-wire engine reads them; fetching, hashing and caching happen
+ * behind it. Every {@link #piece} call is matched by exactly one {@link #release} of the same index once the
+ * caller no longer needs the bytes (block written, cancelled, or the peer gone), whether the future succeeded or not.
+ */
 public interface PieceSource {
-    /** Completes with a read-only buffer holding piece {@code index}, verified, or exceptionally. */
+    /** Completes with a read-only buffer of piece {@code index}, verified against the torrent, or exceptionally. */
     CompletableFuture<ByteBuffer> piece(int index);
+
+    /** Ends one {@link #piece} call's claim on piece {@code index}: the store may evict it once no claim is left. */
+    default void release(int index) {
+    }
+
+    /** A hint that piece {@code index} will soon be asked for (a peer reading in order); may be ignored. */
+    default void prefetch(int index) {
+    }
 }
