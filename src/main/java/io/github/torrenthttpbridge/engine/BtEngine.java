@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * The one place that knows Bt: builds the runtime (Guice overrides included), adds and removes torrents, and
  * reads identities and live figures back. Everything else in the project talks to this class's small API.
  */
-public final class BtEngine implements AutoCloseable {
+public final class BtEngine implements PeerEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BtEngine.class);
 
     private final EngineConfig config;
@@ -71,7 +71,7 @@ public final class BtEngine implements AutoCloseable {
             });
 
     /** A torrent being seeded. */
-    public final class Running {
+    public final class Running implements Seeded {
         private final TorrentMetadata torrent;
         private final BtClient client;
         private final RemoteDataWorker.Registration registration;
@@ -83,6 +83,7 @@ public final class BtEngine implements AutoCloseable {
             this.registration = registration;
         }
 
+        @Override
         public TorrentMetadata torrent() {
             return torrent;
         }

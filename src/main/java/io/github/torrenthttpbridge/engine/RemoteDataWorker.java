@@ -155,26 +155,6 @@ final class RemoteDataWorker implements DataWorker {
                 || t instanceof io.github.torrenthttpbridge.storage.PieceVerificationException;
     }
 
-    /** Bytes-per-second budget (GCRA): each block reserves its share; up to one second's worth may burst. */
-    static final class UploadRate {
-        private final double nanosPerByte;
-        private final long burstNanos = 1_000_000_000L;
-        private long theoreticalArrival = System.nanoTime();
-
-        UploadRate(long bytesPerSecond) {
-            this.nanosPerByte = 1e9 / bytesPerSecond;
-        }
-
-        /** Reserves {@code bytes}; returns how long to wait before sending them. */
-        synchronized long reserve(int bytes) {
-            long now = System.nanoTime();
-            long tat = Math.max(theoreticalArrival, now);
-            long delay = Math.max(0, tat - now - burstNanos);
-            theoreticalArrival = tat + (long) (bytes * nanosPerByte);
-            return delay;
-        }
-    }
-
     @Override
     public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int pieceIndex, int offset, BufferedData buffer) {
         int length = buffer.length();

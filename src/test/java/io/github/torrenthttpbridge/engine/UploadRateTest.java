@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class UploadRateTest {
     @Test
     void blocksWaitForTheirShareOfTheRate() {
-        RemoteDataWorker.UploadRate rate = new RemoteDataWorker.UploadRate(1024 * 1024);   // 1 MiB/s
+        UploadRate rate = new UploadRate(1024 * 1024);   // 1 MiB/s
         long lastDelay = 0;
         int block = 16 * 1024;
         for (int i = 0; i < 64; i++) {               // the first MiB: the burst allowance, no wait

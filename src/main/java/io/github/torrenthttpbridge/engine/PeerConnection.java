@@ -1,0 +1,364 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer's TCP connection: reads and frames what the peer sends (after the optional MSE handshake and the
+ * BitTorrent handshake), and writes through its own bounded {@link SendQueue}, so a peer that does not read only
+ * ever holds up itself. Protocol decisions live in {@link PeerSession}; all state is guarded by this object's lock.
+ */
+final class PeerConnection extends AbstractConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
+    private static final int INITIAL_BUFFER = 16 * 1024;
+
+    private enum State { DETECT, MSE, HANDSHAKE, ACTIVE, CLOSED }
+
+    final WireEngine engine;
+    final SendQueue out;
+    private final boolean outgoing;
+    private final long openedNanos = System.nanoTime();
+    private final String remoteName;
+    private State state;
+    /** Received bytes in flush mode (position..limit), already decrypted. */
+    private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER).limit(0);
+    private SeedTorrent torrent;
+    private PeerSession session;
+    private Rc4 decryptor;
+    private MseHandshake mse;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private boolean countedDropped;
+
+    /** An accepted connection ({@code dialFor} null) or one we opened for a torrent. */
+    PeerConnection(EndPoint endPoint, WireEngine engine, SeedTorrent dialFor) {
+        super(endPoint, engine.executor());
+        this.engine = engine;
+        this.out = new SendQueue(this, endPoint, engine.sendHighWatermark());
+        this.outgoing = dialFor != null;
+        this.torrent = dialFor;
+        SocketAddress remote = endPoint.getRemoteSocketAddress();
+        this.remoteName = remote instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote);
+        this.state = outgoing ? State.HANDSHAKE : State.DETECT;
+    }
+
+    String remoteName() {
+        return remoteName;
+    }
+
+    boolean outgoing() {
+        return outgoing;
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        if (outgoing) {
+            synchronized (this) {
+                ByteBuffer hs = Wire.handshake(torrent.infoHash, engine.peerId(), engine.dhtEnabled());
+                if (engine.encryptOutgoing()) {
+                    mse = MseHandshake.initiator(torrent.infoHash, engine.cryptoProvide(), toArray(hs));
+                    state = State.MSE;
+                    out.sendRaw(mse.start());
+                } else {
+                    out.send(hs);
+                }
+            }
+        }
+        fillInterested();
+    }
+
+    @Override
+    public void onFillable() {
+        try {
+            while (true) {
+                int n;
+                synchronized (this) {
+                    if (state == State.CLOSED) {
+                        return;
+                    }
+                    makeRoom();
+                    int start = in.limit();
+                    n = getEndPoint().fill(in);
+                    if (n > 0) {
+                        lastReceivedNanos = System.nanoTime();
+                        if (decryptor != null) {
+                            decryptor.apply(in.array(), in.arrayOffset() + start, n);
+                        }
+                        process();
+                    }
+                }
+                if (n < 0) {
+                    close("closed by the peer");
+                    return;
+                }
+                if (n == 0) {
+                    fillInterested();
+                    return;
+                }
+            }
+        } catch (ProtocolException e) {
+            drop(e.getMessage());
+        } catch (Throwable e) {
+            LOG.debug("connection to {} failed", remoteName, e);
+            close(e.toString());
+        }
+    }
+
+    /** Compacts the input buffer, growing it when a message bigger than the buffer is on its way. */
+    private void makeRoom() {
+        if (in.position() > 0) {
+            in.compact().flip();
+        }
+        if (in.limit() == in.capacity()) {
+            int needed = in.capacity() * 2;
+            if (needed > Wire.MAX_MESSAGE + 4 + 1024) {
+                throw new ProtocolException("a message longer than " + Wire.MAX_MESSAGE + " bytes");
+            }
+            ByteBuffer bigger = ByteBuffer.allocate(needed);
+            bigger.put(in).flip();
+            in = bigger;
+        }
+    }
+
+    private void process() {
+        while (true) {
+            switch (state) {
+                case DETECT -> {
+                    if (in.remaining() < 20) {
+                        return;
+                    }
+                    if (Wire.isPlainHandshake(in)) {
+                        if (!engine.acceptPlaintextHandshake()) {
+                            refuse("plain BitTorrent handshake while encryption is required");
+                            return;
+                        }
+                        state = State.HANDSHAKE;
+                    } else {
+                        mse = MseHandshake.receiver(engine::infoHashForReq2, engine.allowPlaintext(), engine.allowRc4());
+                        state = State.MSE;
+                    }
+                }
+                case MSE -> {
+                    if (!processMse()) {
+                        return;
+                    }
+                }
+                case HANDSHAKE -> {
+                    if (in.remaining() < Wire.HANDSHAKE_LENGTH) {
+                        return;
+                    }
+                    if (!handshake()) {
+                        return;
+                    }
+                    state = State.ACTIVE;
+                }
+                case ACTIVE -> {
+                    if (in.remaining() < 4) {
+                        return;
+                    }
+                    int length = in.getInt(in.position());
+                    if (length < 0 || length > Wire.MAX_MESSAGE) {
+                        throw new ProtocolException("message length " + Integer.toUnsignedString(length));
+                    }
+                    if (in.remaining() < 4 + length) {
+                        return;
+                    }
+                    in.position(in.position() + 4);
+                    ByteBuffer message = in.slice(in.position(), length);
+                    in.position(in.position() + length);
+                    if (length > 0) {
+                        session.onMessage(message);
+                    }
+                    if (state == State.CLOSED) {
+                        return;
+                    }
+                }
+                case CLOSED -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Feeds the MSE handshake; true once it is complete and the stream continues in {@code in}. */
+    private boolean processMse() {
+        List<ByteBuffer> reply = new ArrayList<>(2);
+        boolean done;
+        try {
+            done = mse.process(in, reply);
+        } catch (MseException e) {
+            refuse("encryption handshake failed: " + e.getMessage());
+            return false;
+        }
+        for (ByteBuffer b : reply) {
+            out.sendRaw(b);
+        }
+        if (!done) {
+            return false;
+        }
+        if (mse.crypto() == MseHandshake.Crypto.RC4) {
+            decryptor = mse.decryptor();
+            out.encryptWith(mse.encryptor());
+            if (in.hasRemaining()) {
+                decryptor.apply(in.array(), in.arrayOffset() + in.position(), in.remaining());
+            }
+        }
+        if (!outgoing) {
+            ByteBuffer ia = mse.initialPayload();
+            if (ia != null && ia.hasRemaining()) {
+                ByteBuffer joined = ByteBuffer.allocate(Math.max(INITIAL_BUFFER, ia.remaining() + in.remaining()));
+                joined.put(ia).put(in).flip();
+                in = joined;
+            }
+        }
+        state = State.HANDSHAKE;
+        return true;
+    }
+
+    /** Checks the peer's BitTorrent handshake; answers it (incoming) and starts the session. */
+    private boolean handshake() {
+        int p = in.position();
+        if (!Wire.isPlainHandshake(in)) {
+            refuse("not a BitTorrent handshake");
+            return false;
+        }
+        byte[] reserved = new byte[8];
+        byte[] infoHash = new byte[20];
+        byte[] peerId = new byte[20];
+        in.get(p + 20, reserved).get(p + 28, infoHash).get(p + 48, peerId);
+        in.position(p + Wire.HANDSHAKE_LENGTH);
+        if (Arrays.equals(peerId, engine.peerId())) {
+            refuse("connected to ourselves");
+            return false;
+        }
+        if (mse != null && !outgoing && !Arrays.equals(infoHash, mse.infoHash())) {
+            refuse("the handshake names another torrent than the encryption handshake");
+            return false;
+        }
+        if (outgoing) {
+            if (!Arrays.equals(infoHash, torrent.infoHash)) {
+                refuse("the peer answered for another torrent");
+                return false;
+            }
+        } else {
+            torrent = engine.torrent(infoHash);
+            if (torrent == null) {
+                refuse("not seeding " + java.util.HexFormat.of().formatHex(infoHash));
+                return false;
+            }
+        }
+        String full = engine.admit(this, torrent);
+        if (full != null) {
+            engine.refused(this, full);
+            close(full);
+            return false;
+        }
+        boolean fast = (reserved[7] & Wire.RESERVED_FAST_BIT) != 0;
+        boolean extended = (reserved[Wire.RESERVED_EXTENSION_BYTE] & Wire.RESERVED_EXTENSION_BIT) != 0;
+        boolean dht = (reserved[7] & Wire.RESERVED_DHT_BIT) != 0;
+        session = new PeerSession(this, torrent, fast, extended);
+        if (!outgoing) {
+            out.send(Wire.handshake(torrent.infoHash, engine.peerId(), engine.dhtEnabled()));
+        }
+        session.start(dht);
+        return true;
+    }
+
+    private void refuse(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!outgoing) {
+            engine.refused(this, why);
+        }
+        close(why);
+    }
+
+    /** Disconnects a peer that broke the rules, counted once as dropped. */
+    void drop(String why) {
+        synchronized (this) {
+            if (state == State.CLOSED || countedDropped) {
+                return;
+            }
+            countedDropped = true;
+        }
+        if (session == null) {
+            refuse(why);
+            return;
+        }
+        engine.dropped(this, why);
+        close(why);
+    }
+
+    void close(String why) {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            LOG.debug("closing {}: {}", remoteName, why);
+            if (session != null) {
+                session.closed();
+            }
+            out.closed();
+        }
+        engine.closed(this, torrent);
+        getEndPoint().close();
+    }
+
+    boolean isActive() {
+        return state == State.ACTIVE;
+    }
+
+    synchronized boolean isClosedState() {
+        return state == State.CLOSED;
+    }
+
+    PeerSession session() {
+        return session;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        close("idle");
+        return true;
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        close(cause == null ? "closed" : cause.toString());
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
+    /** What the peer sent breaks the protocol: it is dropped. */
+    static final class ProtocolException extends RuntimeException {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+}

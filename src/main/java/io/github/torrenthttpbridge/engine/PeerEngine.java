@@ -1,0 +1,63 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+
+/** The seed-side peer-wire engine a bridge runs: one listening port, many torrents, each read from a PieceSource. */
+public interface PeerEngine extends AutoCloseable {
+    /** Binds the peer port and starts serving; throws {@link EngineStartException} when the port cannot be bound. */
+    void start();
+
+    /** The TCP port peers connect to. */
+    int port();
+
+    String peerIdHex();
+
+    /** The DHT node id in hex once the DHT runs; empty when it is off or not running yet. */
+    Optional<String> dhtNodeIdHex();
+
+    boolean dhtEnabled();
+
+    /** Registers a torrent, every piece advertised, announced to {@code announceTiers} (and the DHT). */
+    Seeded seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers);
+
+    /** Stops seeding a torrent and closes its peers; a no-op if it is not seeded. */
+    void remove(InfoHash infoHash);
+
+    /** Dials a peer of a seeded torrent (e.g. a leecher that announced to the built-in tracker). */
+    void connectTo(InfoHash infoHash, InetSocketAddress peer);
+
+    /** Peers disconnected for breaking the protocol, flooding or not reading, since start. */
+    long peersDropped();
+
+    /** Incoming connections closed before a valid handshake for a seeded torrent, since start. */
+    long handshakesRefused();
+
+    /** Times a peer was choked because its request could not be served, since start. */
+    long peersChoked();
+
+    @Override
+    void close();
+
+    /** One seeded torrent's live figures. */
+    interface Seeded {
+        TorrentMetadata torrent();
+
+        /** Bytes of verified piece data written to peers. */
+        long uploaded();
+
+        long blocksServed();
+
+        /** Block requests refused (out of bounds, overloaded, or the piece could not be fetched and verified). */
+        long blocksRefused();
+
+        /** Addresses of connected peers. */
+        Set<String> peers();
+    }
+}

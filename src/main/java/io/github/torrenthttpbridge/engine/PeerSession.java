@@ -1,0 +1,325 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import io.github.torrenthttpbridge.storage.PieceVerificationException;
+import io.github.torrenthttpbridge.storage.StaleTorrentException;
+
+/**
+ * The seed side of one peer's protocol (BEP 3, 6, 10, 9): choking, the peer's block requests and their answers.
+ * Every request claims its piece from the {@link io.github.torrenthttpbridge.storage.PieceSource} at once (so origin
+ * fetches run in parallel) and releases it exactly once: when its block is written, or when it is cancelled,
+ * rejected, choked away or the connection ends. Ready blocks go out only while the peer's send queue is under its
+ * watermark. Runs under the connection's lock.
+ */
+final class PeerSession {
+    /** One block request, from arrival until released. */
+    private static final class Request {
+        final int index;
+        final int begin;
+        final int length;
+        CompletableFuture<java.nio.ByteBuffer> piece;
+        boolean released;
+        boolean holdsPermit;
+
+        Request(int index, int begin, int length) {
+            this.index = index;
+            this.begin = begin;
+            this.length = length;
+        }
+
+        long key() {
+            return ((long) index << 32) | (begin & 0xFFFFFFFFL);
+        }
+    }
+
+    private final PeerConnection conn;
+    private final WireEngine engine;
+    private final SeedTorrent torrent;
+    private final boolean fast;
+    private final boolean extended;
+    private final Map<Long, Request> requested = new HashMap<>();
+    private final ArrayDeque<Request> ready = new ArrayDeque<>();
+    private final ExtensionMessages extensions;
+    private boolean choking = true;
+    private boolean interested;
+    private boolean throttled;
+    private long unchokedAtNanos;
+    private long waitingSinceNanos;
+
+    PeerSession(PeerConnection conn, SeedTorrent torrent, boolean fast, boolean extended) {
+        this.conn = conn;
+        this.engine = conn.engine;
+        this.torrent = torrent;
+        this.fast = fast;
+        this.extended = extended;
+        this.extensions = new ExtensionMessages(conn, torrent);
+    }
+
+    /** Right after the handshakes: what we have (everything), our extensions, our DHT port. */
+    void start(boolean peerDht) {
+        conn.out.send(fast ? Wire.simple(Wire.HAVE_ALL) : Wire.fullBitfield(torrent.meta.pieceCount()));
+        if (extended) {
+            conn.out.send(extensions.handshake());
+        }
+        if (peerDht && engine.dhtPort() > 0) {
+            conn.out.send(Wire.port(engine.dhtPort()));
+        }
+    }
+
+    void onMessage(ByteBuffer m) {
+        int id = m.get(0) & 0xFF;
+        int fixed = Wire.fixedLength(id);
+        if (fixed > 0 && m.remaining() != fixed) {
+            throw new PeerConnection.ProtocolException("message " + id + " of length " + m.remaining());
+        }
+        switch (id) {
+            case Wire.CHOKE, Wire.UNCHOKE, Wire.HAVE, Wire.PORT -> {
+            }
+            case Wire.INTERESTED -> {
+                if (!interested) {
+                    interested = true;
+                    waitingSinceNanos = System.nanoTime();
+                    engine.choker().interested(conn);
+                }
+            }
+            case Wire.NOT_INTERESTED -> {
+                if (interested) {
+                    interested = false;
+                    engine.choker().notInterested(conn);
+                }
+            }
+            case Wire.BITFIELD -> {
+                int pieces = torrent.meta.pieceCount();
+                if (m.remaining() - 1 != (pieces + 7) / 8) {
+                    throw new PeerConnection.ProtocolException("bitfield of " + (m.remaining() - 1) + " bytes for "
+                            + pieces + " pieces");
+                }
+                if (isFull(m, pieces)) {
+                    conn.close("the peer is a seed too");
+                }
+            }
+            case Wire.HAVE_ALL -> conn.close("the peer is a seed too");
+            case Wire.HAVE_NONE, Wire.SUGGEST, Wire.ALLOWED_FAST, Wire.REJECT -> {
+                if (!fast) {
+                    throw new PeerConnection.ProtocolException("fast-extension message " + id + " without the extension");
+                }
+            }
+            case Wire.REQUEST -> request(m.getInt(1), m.getInt(5), m.getInt(9));
+            case Wire.CANCEL -> cancel(m.getInt(1), m.getInt(5));
+            case Wire.EXTENDED -> {
+                if (!extended || m.remaining() < 2) {
+                    throw new PeerConnection.ProtocolException("extended message without the extension protocol");
+                }
+                extensions.onMessage(m.get(1) & 0xFF, m.slice(2, m.remaining() - 2));
+            }
+            default -> throw new PeerConnection.ProtocolException("unknown message id " + id);
+        }
+    }
+
+    private static boolean isFull(ByteBuffer m, int pieces) {
+        for (int i = 0; i < pieces; i++) {
+            if ((m.get(1 + i / 8) & (0x80 >>> (i % 8))) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void request(int index, int begin, int length) {
+        var meta = torrent.meta;
+        if (index < 0 || index >= meta.pieceCount() || begin < 0 || length <= 0 || length > Wire.MAX_BLOCK
+                || (long) begin + length > meta.pieceSize(index)) {
+            torrent.blocksRefused.increment();
+            throw new PeerConnection.ProtocolException("bad request: piece " + index + " offset " + begin + " length "
+                    + length + " (" + meta.pieceCount() + " pieces, block limit " + Wire.MAX_BLOCK + ")");
+        }
+        if (choking) {
+            // BEP 3: requests while choked are ignored; BEP 6: rejected
+            if (fast) {
+                conn.out.send(Wire.reject(index, begin, length));
+            }
+            return;
+        }
+        if (requested.size() >= engine.maxOutstandingPerPeer()) {
+            torrent.blocksRefused.increment();
+            conn.drop("more than " + engine.maxOutstandingPerPeer()
+                    + " block requests outstanding (flooding, or not reading)");
+            return;
+        }
+        Request r = new Request(index, begin, length);
+        if (requested.putIfAbsent(r.key(), r) != null) {
+            return;
+        }
+        r.piece = torrent.pieces.piece(index);
+        if (r.piece.isDone()) {
+            ready.add(r);
+            pump();
+            return;
+        }
+        if (!engine.pendingReads().tryAcquire()) {
+            refuse(r, false);
+            return;
+        }
+        r.holdsPermit = true;
+        r.piece.whenComplete((b, e) -> pieceArrived(r));
+    }
+
+    private void pieceArrived(Request r) {
+        synchronized (conn) {
+            if (r.holdsPermit) {
+                r.holdsPermit = false;
+                engine.pendingReads().release();
+            }
+            if (!r.released && requested.get(r.key()) == r) {
+                ready.add(r);
+                pump();
+            }
+        }
+    }
+
+    private void cancel(int index, int begin) {
+        Request r = requested.remove(((long) index << 32) | (begin & 0xFFFFFFFFL));
+        if (r != null) {
+            release(r);
+        }
+    }
+
+    /** Moves ready blocks into the send queue while it is under its watermark (and the upload cap allows). */
+    void pump() {
+        while (!ready.isEmpty() && !conn.out.full() && !throttled) {
+            Request r = ready.peek();
+            if (r.released || requested.get(r.key()) != r) {
+                ready.poll();
+                continue;
+            }
+            ByteBuffer piece;
+            try {
+                piece = r.piece.getNow(null);
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                ready.poll();
+                requested.remove(r.key());
+                refuse(r, isStale(e));
+                continue;
+            }
+            long delay = engine.reserveUpload(r.length);
+            if (delay > 0) {
+                throttled = true;
+                engine.scheduler().schedule(this::unthrottle, delay, TimeUnit.NANOSECONDS);
+                return;
+            }
+            ready.poll();
+            requested.remove(r.key());
+            ByteBuffer data = piece.duplicate();
+            data.position(r.begin).limit(r.begin + r.length);
+            conn.out.sendBlock(Wire.pieceHeader(r.index, r.begin, r.length), data, written -> {
+                if (written) {
+                    torrent.uploaded.add(r.length);
+                    torrent.blocksServed.increment();
+                    engine.uploaded(r.length);
+                }
+                release(r);
+            });
+        }
+    }
+
+    private void unthrottle() {
+        synchronized (conn) {
+            throttled = false;
+            pump();
+        }
+    }
+
+    /** A request that cannot be served: rejected (fast peers), and the peer choked unless the torrent is stale. */
+    private void refuse(Request r, boolean stale) {
+        requested.remove(r.key());
+        torrent.blocksRefused.increment();
+        release(r);
+        if (fast) {
+            conn.out.send(Wire.reject(r.index, r.begin, r.length));
+        }
+        if (!stale) {
+            engine.choker().couldNotServe(conn);
+        }
+    }
+
+    private void release(Request r) {
+        if (!r.released) {
+            r.released = true;
+            torrent.pieces.release(r.index);
+        }
+    }
+
+    private static boolean isStale(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof StaleTorrentException || t instanceof PieceVerificationException;
+    }
+
+    /** Chokes the peer: its pending requests are dropped (rejected for fast peers) and their claims released. */
+    void choke() {
+        if (choking) {
+            return;
+        }
+        choking = true;
+        conn.out.send(Wire.simple(Wire.CHOKE));
+        for (Iterator<Request> it = requested.values().iterator(); it.hasNext(); ) {
+            Request r = it.next();
+            it.remove();
+            release(r);
+            if (fast) {
+                conn.out.send(Wire.reject(r.index, r.begin, r.length));
+            }
+        }
+        ready.clear();
+        waitingSinceNanos = System.nanoTime();
+    }
+
+    void unchoke() {
+        if (!choking) {
+            return;
+        }
+        choking = false;
+        unchokedAtNanos = System.nanoTime();
+        conn.out.send(Wire.simple(Wire.UNCHOKE));
+    }
+
+    boolean choking() {
+        return choking;
+    }
+
+    boolean interested() {
+        return interested;
+    }
+
+    long unchokedAtNanos() {
+        return unchokedAtNanos;
+    }
+
+    long waitingSinceNanos() {
+        return waitingSinceNanos;
+    }
+
+    int outstanding() {
+        return requested.size();
+    }
+
+    /** The connection ended: every claim still held is released. */
+    void closed() {
+        for (Request r : requested.values()) {
+            release(r);
+        }
+        requested.clear();
+        ready.clear();
+    }
+}

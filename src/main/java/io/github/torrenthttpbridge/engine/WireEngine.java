@@ -1,0 +1,448 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our seed-only peer-wire engine on jetty-io: one non-blocking listener, a small fixed thread pool and one timer for
+ * every torrent. A torrent is only data ({@link SeedTorrent}), so registering one is a map insertion; each peer has its
+ * own bounded send queue, so a peer that does not read cannot hold up anyone else.
+ */
+public final class WireEngine implements PeerEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(WireEngine.class);
+    static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(90);
+    static final long IDLE_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(4);
+    /** A peer a write has been blocked on this long is choked (its slot freed), then dropped. */
+    static final long STALL_CHOKE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long STALL_DROP_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final EngineConfig config;
+    private final byte[] peerId = newPeerId();
+    private final QueuedThreadPool pool;
+    private final Scheduler scheduler;
+    private final Selectors selectors;
+    private final Choker choker;
+    private final UploadRate rate;
+    private final Semaphore pendingReads;
+    private final Map<InfoHash, SeedTorrent> torrents = new ConcurrentHashMap<>();
+    private final Map<InfoHash, byte[]> byReq2 = new ConcurrentHashMap<>();
+    private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger established = new AtomicInteger();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder uploadedTotal = new LongAdder();
+    private ServerSocketChannel server;
+    private volatile int port;
+    private volatile boolean closed;
+
+    public WireEngine(EngineConfig config) {
+        this.config = config;
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.pool = new QueuedThreadPool(Math.max(4, 2 * cores), 2);
+        pool.setName("bridge-peers");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        this.scheduler = new ScheduledExecutorScheduler("bridge-engine-timer", true);
+        this.selectors = new Selectors(Math.max(1, cores / 2));
+        this.choker = new Choker(this, config.uploadSlots(), TimeUnit.SECONDS.toNanos(30));
+        this.rate = config.maxUploadBytesPerSecond() > 0 ? new UploadRate(config.maxUploadBytesPerSecond()) : null;
+        this.pendingReads = new Semaphore(config.maxPendingReads());
+    }
+
+    @Override
+    public void start() {
+        try {
+            pool.start();
+            scheduler.start();
+            selectors.start();
+        } catch (Exception e) {
+            throw new EngineStartException("cannot start the peer engine: " + e, e);
+        }
+        InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), config.port());
+        try {
+            server = ServerSocketChannel.open();
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(bind, 256);
+            server.configureBlocking(false);
+        } catch (IOException e) {
+            stopQuietly();
+            throw new EngineStartException("cannot listen for peers on TCP " + bind.getAddress().getHostAddress() + ":"
+                    + config.port() + " (" + e.getMessage() + "): the port is taken or not allowed", e);
+        }
+        port = server.socket().getLocalPort();
+        selectors.acceptor(server);
+        every(1, this::sweep);
+        every(10, choker::rotate);
+        LOG.info("peer engine listening on {}:{}", config.bindAddress().getHostAddress(), port);
+    }
+
+    private void every(long seconds, Runnable task) {
+        scheduler.schedule(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("engine timer task failed", e);
+            }
+            every(seconds, task);
+        }, seconds, TimeUnit.SECONDS);
+    }
+
+    /** Once a second: handshake deadlines, keep-alives, and peers whose writes stay blocked. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (PeerConnection c : connections) {
+            if (!c.isActive()) {
+                if (now - c.openedNanos() > HANDSHAKE_TIMEOUT_NANOS) {
+                    c.close("no handshake within " + TimeUnit.NANOSECONDS.toSeconds(HANDSHAKE_TIMEOUT_NANOS) + " s");
+                }
+                continue;
+            }
+            long blocked;
+            synchronized (c) {
+                blocked = c.out.writeBlockedNanos(now);
+                if (blocked > STALL_CHOKE_NANOS && blocked <= STALL_DROP_NANOS && c.session() != null) {
+                    choker.stalled(c);
+                } else if (blocked == 0 && now - c.out.lastSendNanos() > KEEP_ALIVE_NANOS && !c.isClosedState()) {
+                    c.out.send(Wire.keepAlive());
+                }
+            }
+            if (blocked > STALL_DROP_NANOS) {
+                c.drop("a write to it has been blocked for more than "
+                        + TimeUnit.NANOSECONDS.toSeconds(STALL_DROP_NANOS) + " s (it does not read)");
+            }
+        }
+    }
+
+    @Override
+    public Seeded seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers) {
+        SeedTorrent t = new SeedTorrent(torrent, pieces);
+        if (torrents.putIfAbsent(torrent.infoHash(), t) != null) {
+            throw new IllegalStateException("already seeding " + torrent.infoHash());
+        }
+        byReq2.put(InfoHash.of(MseHandshake.req2(t.infoHash)), t.infoHash);
+        LOG.info("seeding {} ({})", torrent.name(), torrent.infoHash());
+        return t;
+    }
+
+    @Override
+    public void remove(InfoHash infoHash) {
+        SeedTorrent t = torrents.remove(infoHash);
+        if (t == null) {
+            return;
+        }
+        t.removed = true;
+        byReq2.remove(InfoHash.of(MseHandshake.req2(t.infoHash)));
+        for (PeerConnection c : t.peers) {
+            c.close("torrent removed");
+        }
+        LOG.info("stopped seeding {} ({})", t.meta.name(), infoHash);
+    }
+
+    @Override
+    public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
+        SeedTorrent t = torrents.get(infoHash);
+        if (t == null || closed || peer.getAddress() == null || established.get() >= config.maxPeers()
+                || t.peers.size() >= config.maxPeersPerTorrent()) {
+            return;
+        }
+        String key = infoHash.hex() + "@" + peer;
+        for (PeerConnection c : t.peers) {
+            if (c.remoteName().equals(peer.getAddress().getHostAddress() + ":" + peer.getPort())) {
+                return;
+            }
+        }
+        if (!dialing.add(key)) {
+            return;
+        }
+        try {
+            SocketChannel ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(peer);
+            selectors.connect(ch, new Dial(t, key));
+        } catch (IOException | RuntimeException e) {
+            dialing.remove(key);
+            LOG.debug("cannot dial {}: {}", peer, e.toString());
+        }
+    }
+
+    private record Dial(SeedTorrent torrent, String key) {
+    }
+
+    // --- called by connections ---
+
+    Executor executor() {
+        return pool;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    Choker choker() {
+        return choker;
+    }
+
+    Semaphore pendingReads() {
+        return pendingReads;
+    }
+
+    byte[] peerId() {
+        return peerId;
+    }
+
+    long sendHighWatermark() {
+        return config.sendBufferBytes();
+    }
+
+    int maxOutstandingPerPeer() {
+        return config.maxOutstandingPerPeer();
+    }
+
+    long originRetryDelayNanos() {
+        return TimeUnit.SECONDS.toNanos(10);
+    }
+
+    int dhtPort() {
+        return config.dhtEnabled() ? config.dhtPort() : 0;
+    }
+
+    boolean encryptOutgoing() {
+        return false;
+    }
+
+    int cryptoProvide() {
+        return 3;
+    }
+
+    boolean acceptPlaintextHandshake() {
+        return true;
+    }
+
+    boolean allowPlaintext() {
+        return true;
+    }
+
+    boolean allowRc4() {
+        return true;
+    }
+
+    SeedTorrent torrent(byte[] infoHash) {
+        return torrents.get(InfoHash.of(infoHash));
+    }
+
+    byte[] infoHashForReq2(byte[] req2) {
+        return byReq2.get(InfoHash.of(req2));
+    }
+
+    long reserveUpload(int bytes) {
+        return rate == null ? 0 : rate.reserve(bytes);
+    }
+
+    void uploaded(int bytes) {
+        uploadedTotal.add(bytes);
+    }
+
+    /** Admits a peer that completed its handshake, or says why not (connection limits). */
+    String admit(PeerConnection c, SeedTorrent t) {
+        if (t.removed) {
+            return "torrent no longer seeded";
+        }
+        if (established.incrementAndGet() > config.maxPeers()) {
+            established.decrementAndGet();
+            return "at the limit of " + config.maxPeers() + " peers";
+        }
+        if (t.peers.size() >= config.maxPeersPerTorrent()) {
+            established.decrementAndGet();
+            return "at the limit of " + config.maxPeersPerTorrent() + " peers for this torrent";
+        }
+        t.peers.add(c);
+        return null;
+    }
+
+    void refused(PeerConnection c, String why) {
+        refused.increment();
+        LOG.debug("refused connection from {}: {}", c.remoteName(), why);
+    }
+
+    void dropped(PeerConnection c, String why) {
+        dropped.increment();
+        LOG.info("disconnecting peer {}: {}", c.remoteName(), why);
+    }
+
+    void closed(PeerConnection c, SeedTorrent t) {
+        connections.remove(c);
+        if (t != null && t.peers.remove(c)) {
+            established.decrementAndGet();
+        }
+        if (c.session() != null) {
+            choker.closed(c);
+        }
+    }
+
+    // --- figures ---
+
+    @Override
+    public long peersDropped() {
+        return dropped.sum();
+    }
+
+    @Override
+    public long handshakesRefused() {
+        return refused.sum();
+    }
+
+    @Override
+    public long peersChoked() {
+        return choker.chokedForOrigin.sum();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String peerIdHex() {
+        return HexFormat.of().formatHex(peerId);
+    }
+
+    @Override
+    public Optional<String> dhtNodeIdHex() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean dhtEnabled() {
+        return config.dhtEnabled();
+    }
+
+    /** Connections open now (handshaking or established). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (InfoHash h : Set.copyOf(torrents.keySet())) {
+            remove(h);
+        }
+        for (PeerConnection c : connections) {
+            c.close("shutting down");
+        }
+        stopQuietly();
+    }
+
+    private void stopQuietly() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the listener", e);
+        }
+        for (var c : new org.eclipse.jetty.util.component.LifeCycle[] {selectors, scheduler, pool}) {
+            try {
+                c.stop();
+            } catch (Exception e) {
+                LOG.debug("stopping {}", c, e);
+            }
+        }
+    }
+
+    private static byte[] newPeerId() {
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        byte[] prefix = "-TB0100-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(prefix, 0, id, 0, prefix.length);
+        return id;
+    }
+
+    /** jetty-io's selector manager: accepted and dialled sockets become {@link PeerConnection}s. */
+    private final class Selectors extends SelectorManager {
+        Selectors(int count) {
+            super(pool, scheduler, count);
+        }
+
+        @Override
+        protected void accepted(SelectableChannel channel) throws IOException {
+            SocketChannel ch = (SocketChannel) channel;
+            if (closed || connections.size() >= 2 * config.maxPeers()) {
+                refused.increment();
+                ch.close();
+                return;
+            }
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            accept(ch);
+        }
+
+        @Override
+        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
+            SocketChannelEndPoint ep = new SocketChannelEndPoint((SocketChannel) channel, selector, key, scheduler);
+            ep.setIdleTimeout(IDLE_TIMEOUT_MS);
+            return ep;
+        }
+
+        @Override
+        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) {
+            SeedTorrent dialFor = null;
+            if (attachment instanceof Dial d) {
+                dialing.remove(d.key());
+                dialFor = d.torrent();
+            }
+            PeerConnection c = new PeerConnection(endPoint, WireEngine.this, dialFor);
+            connections.add(c);
+            return c;
+        }
+
+        @Override
+        protected void connectionFailed(SelectableChannel channel, Throwable ex, Object attachment) {
+            if (attachment instanceof Dial d) {
+                dialing.remove(d.key());
+                LOG.debug("could not connect to a peer of {}: {}", d.torrent().meta.name(), ex.toString());
+            }
+            super.connectionFailed(channel, ex, attachment);
+        }
+    }
+}
