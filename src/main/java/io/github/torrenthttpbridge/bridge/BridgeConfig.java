@@ -17,7 +17,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
                            int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
                            Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
-                           long maxUploadBytesPerSecond) {
+                           long maxUploadBytesPerSecond, int uploadSlots) {
 
     public BridgeConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
@@ -44,6 +44,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         b.origin = origin;
         b.maxOutstandingPerPeer = maxOutstandingPerPeer;
         b.maxUploadBytesPerSecond = maxUploadBytesPerSecond;
+        b.uploadSlots = uploadSlots;
         return b;
     }
 
@@ -64,6 +65,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         private OriginClientConfig origin = OriginClientConfig.defaults();
         private int maxOutstandingPerPeer = 2048;
         private long maxUploadBytesPerSecond = 0;
+        private int uploadSlots = 32;
 
         private Builder() {
             try {
@@ -160,6 +162,18 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             return this;
         }
 
+        /**
+         * Peers unchoked (served) at once, all torrents together; interested peers beyond it wait their turn, and
+         * the longest-served make room for them every 10 s (after at least 30 s). Default 32.
+         */
+        public Builder uploadSlots(int n) {
+            if (n < 1 || n > 10_000) {
+                throw new IllegalArgumentException("uploadSlots must be between 1 and 10000, got " + n);
+            }
+            this.uploadSlots = n;
+            return this;
+        }
+
         /** Origin connection limits, timeouts and retries. */
         public Builder origin(OriginClientConfig origin) {
             this.origin = origin;
@@ -198,7 +212,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             }
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
-                    maxOutstandingPerPeer, maxUploadBytesPerSecond);
+                    maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots);
         }
 
         private static void checkPort(String name, int p) {

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.torrenthttpbridge.engine.BtEngine;
+import io.github.torrenthttpbridge.engine.PeerEngine;
 import io.github.torrenthttpbridge.origin.OriginResource;
 import io.github.torrenthttpbridge.storage.VerifiedPieceSource;
 import io.github.torrenthttpbridge.torrent.InfoHash;
@@ -15,10 +15,10 @@ public final class SeedHandle {
     private final TorrentMetadata torrent;
     private final OriginResource origin;
     private final VerifiedPieceSource pieces;
-    private final BtEngine.Running running;
+    private final PeerEngine.Seeded running;
     private volatile SeedState state = SeedState.SEEDING;
 
-    SeedHandle(TorrentMetadata torrent, OriginResource origin, VerifiedPieceSource pieces, BtEngine.Running running) {
+    SeedHandle(TorrentMetadata torrent, OriginResource origin, VerifiedPieceSource pieces, PeerEngine.Seeded running) {
         this.torrent = torrent;
         this.origin = origin;
         this.pieces = pieces;

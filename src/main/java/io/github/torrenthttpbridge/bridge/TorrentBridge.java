@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.torrenthttpbridge.engine.BtEngine;
 import io.github.torrenthttpbridge.engine.EngineConfig;
+import io.github.torrenthttpbridge.engine.PeerEngine;
+import io.github.torrenthttpbridge.engine.WireEngine;
 import io.github.torrenthttpbridge.origin.OriginChangedException;
 import io.github.torrenthttpbridge.origin.OriginClient;
 import io.github.torrenthttpbridge.origin.OriginResource;
@@ -44,9 +46,11 @@ public final class TorrentBridge implements AutoCloseable {
     private final BridgeConfig config;
     private final OriginClient origin;
     private final PieceCache cache;
-    private final BtEngine engine;
+    private final PeerEngine engine;
     private final Map<InfoHash, SeedHandle> seeds = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Bytes queued for one peer before no more blocks are queued for it. */
+    private static final long SEND_BUFFER_BYTES = 1024 * 1024;
 
     private TorrentBridge(BridgeConfig config) {
         this.config = config;
@@ -55,10 +59,12 @@ public final class TorrentBridge implements AutoCloseable {
         this.origin = new OriginClient(config.origin());
         this.cache = new PieceCache(config.cacheBytes());
         try {
-            this.engine = new BtEngine(new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
+            EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
-                    config.maxUploadBytesPerSecond()));
+                    config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES);
+            // during the switch-over from Bt: THB_ENGINE=wire selects the new engine
+            this.engine = "wire".equals(System.getenv("THB_ENGINE")) ? new WireEngine(ec) : new BtEngine(ec);
             engine.start();
         } catch (RuntimeException e) {
             origin.close();
@@ -148,7 +154,7 @@ public final class TorrentBridge implements AutoCloseable {
         java.util.function.Predicate<String> skip = notAnnouncedTo;
         List<List<String>> tiers = torrent.trackerTiers().stream()
                 .map(tier -> tier.stream().filter(skip.negate()).toList()).toList();
-        BtEngine.Running running = engine.seed(torrent, pieces, tiers);
+        PeerEngine.Seeded running = engine.seed(torrent, pieces, tiers);
         SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
         seeds.put(torrent.infoHash(), handle);
         LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", url, torrent.infoHash(), torrent.length(),

@@ -20,11 +20,14 @@ import java.util.List;
  * @param peerDiscoveryInterval how often trackers and the DHT are asked (and announced to)
  * @param maxOutstandingPerPeer block requests one peer may have waiting before it is disconnected
  * @param maxUploadBytesPerSecond upload cap for all torrents together; 0 for none
+ * @param uploadSlots        peers unchoked at once, all torrents together (the new engine)
+ * @param sendBufferBytes    bytes queued per peer before no more blocks are queued for it (the new engine)
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
                            int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
-                           int maxOutstandingPerPeer, long maxUploadBytesPerSecond) {
+                           int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots,
+                           long sendBufferBytes) {
     public EngineConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
     }
