@@ -28,6 +28,8 @@ final class PeerSession {
         CompletableFuture<java.nio.ByteBuffer> piece;
         boolean released;
         boolean holdsPermit;
+        /** Its bytes are already counted against the upload cap (the send was only delayed). */
+        boolean rateReserved;
 
         Request(int index, int begin, int length) {
             this.index = index;
@@ -209,7 +211,8 @@ final class PeerSession {
                 refuse(r, isStale(e));
                 continue;
             }
-            long delay = engine.reserveUpload(r.length);
+            long delay = r.rateReserved ? 0 : engine.reserveUpload(r.length);
+            r.rateReserved = true;
             if (delay > 0) {
                 throttled = true;
                 engine.scheduler().schedule(this::unthrottle, delay, TimeUnit.NANOSECONDS);
