@@ -136,6 +136,8 @@ class HostilePeersTest {
         assertEquals("0", r.json("hash_failures"), line);
         assertEquals(Digests.sha256(file), Digests.sha256(save.resolve("target.bin")), "libtorrent got identical bytes");
         assertEquals(0, h.stats().verificationFailures());
+        assertTrue(pauses.longestMillis() < 1000, "no attacker may pause the honest peer's upload: the longest pause was "
+                + pauses.longestMillis() + " ms");
         System.out.printf("hostile peers: %d attacks made, %d peers dropped, %d handshakes refused; attacks took %.1f s"
                         + " of libtorrent's %.1f s; libtorrent %s MiB/s (limit %d), longest upload pause %.1f s,"
                         + " %s hash failures%n", attacks.all().size(), bridge.peersDropped(), bridge.handshakesRefused(),
