@@ -1,0 +1,317 @@
+package io.github.torrenthttpbridge.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.torrenthttpbridge.torrent.Bencode;
+import org.eclipse.jetty.io.ByteArrayEndPoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The engine's side of the wire, byte for byte, on an in-memory endpoint: handshakes (plain and MSE in both crypto
+ * modes) arriving one byte at a time, choking, requests, cancels, metadata exchange, and the protocol violations that
+ * get a peer dropped. Every piece claim is released by the end.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PeerWireTest {
+    static final int PIECE = 32 * 1024;
+    WireEngine engine;
+    MemoryPieces pieces;
+
+    @BeforeEach
+    void start() {
+        engine = new WireEngine(MemoryPieces.config(100, 4));
+        engine.start();
+        pieces = new MemoryPieces(5 * PIECE + 1000, PIECE, 1);
+        engine.seed(pieces.torrent, pieces, List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    /** A peer on the far side of an in-memory endpoint; decrypts what it reads when RC4 was agreed. */
+    final class Peer {
+        final ByteArrayEndPoint ep = new ByteArrayEndPoint(engine.scheduler(), 60_000);
+        final PeerConnection conn;
+        final ByteBuffer received = ByteBuffer.allocate(1 << 20).flip();
+        Rc4 encrypt;
+        Rc4 decrypt;
+
+        Peer() {
+            conn = new PeerConnection(ep, engine, null);
+            ep.setConnection(conn);
+            ep.onOpen();
+            conn.onOpen();
+        }
+
+        /** Sends bytes one at a time, each read before the next arrives, as a slow network would deliver them. */
+        void sendSlowly(byte[] bytes) {
+            for (byte b : bytes) {
+                send(new byte[] {b});
+            }
+        }
+
+        void send(byte[] bytes) {
+            byte[] copy = bytes.clone();
+            if (encrypt != null) {
+                encrypt.apply(copy, 0, copy.length);
+            }
+            ep.addInput(ByteBuffer.wrap(copy));   // wakes the connection's read interest, as a socket would
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ep.hasMore() && !conn.isClosedState() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            synchronized (conn) {
+                // the reader fills and processes under this lock: once we hold it, the input has been handled
+            }
+        }
+
+        void message(int id, ByteBuffer payload) {
+            ByteBuffer m = ByteBuffer.allocate(5 + payload.remaining()).putInt(1 + payload.remaining()).put((byte) id)
+                    .put(payload);
+            send(m.array());
+        }
+
+        /** Everything the engine wrote since the last call, decrypted. */
+        ByteBuffer output() {
+            ByteBuffer out = ep.takeOutput();
+            byte[] b = new byte[out.remaining()];
+            out.get(b);
+            if (decrypt != null) {
+                decrypt.apply(b, 0, b.length);
+            }
+            received.compact().put(b).flip();
+            return received;
+        }
+
+        byte[] handshakeBytes(boolean fast, boolean extended) {
+            byte[] reserved = new byte[8];
+            if (fast) {
+                reserved[7] |= Wire.RESERVED_FAST_BIT;
+            }
+            if (extended) {
+                reserved[5] |= Wire.RESERVED_EXTENSION_BIT;
+            }
+            ByteBuffer hs = ByteBuffer.allocate(68).put((byte) 19).put(Wire.PROTOCOL).put(reserved)
+                    .put(pieces.torrent.infoHash().bytes()).put("-XX0001-testpeer0001".getBytes(StandardCharsets.US_ASCII));
+            return hs.array();
+        }
+
+        /** Reads our handshake back, then messages until one with {@code id}; returns its payload (after the id). */
+        ByteBuffer awaitMessage(int id) {
+            ByteBuffer in = output();
+            if (!handshakeRead) {
+                byte[] hs = new byte[68];
+                in.get(hs);
+                assertEquals(19, hs[0]);
+                assertArrayEquals(pieces.torrent.infoHash().bytes(), Arrays.copyOfRange(hs, 28, 48));
+                handshakeRead = true;
+            }
+            while (in.remaining() >= 4) {
+                int len = in.getInt(in.position());
+                if (in.remaining() < 4 + len) {
+                    break;
+                }
+                in.getInt();
+                if (len == 0) {
+                    continue;
+                }
+                ByteBuffer m = in.slice(in.position(), len);
+                in.position(in.position() + len);
+                if ((m.get(0) & 0xFF) == id) {
+                    return m.position(1).slice();
+                }
+            }
+            throw new AssertionError("no message " + id + " in what the engine sent");
+        }
+
+        boolean handshakeRead;
+    }
+
+    @Test
+    void plainHandshakeByteByByteThenABlock() {
+        Peer p = new Peer();
+        p.sendSlowly(p.handshakeBytes(true, true));
+        assertTrue(p.conn.isActive());
+        p.awaitMessage(Wire.HAVE_ALL);
+        ByteBuffer ext = p.awaitMessage(Wire.EXTENDED);
+        assertEquals(0, ext.get(0));
+        p.sendSlowly(ByteBuffer.allocate(5).putInt(1).put((byte) Wire.INTERESTED).array());
+        p.awaitMessage(Wire.UNCHOKE);
+        p.sendSlowly(ByteBuffer.allocate(17).putInt(13).put((byte) Wire.REQUEST).putInt(2).putInt(16384).putInt(16384).array());
+        ByteBuffer block = p.awaitMessage(Wire.PIECE);
+        assertEquals(2, block.getInt());
+        assertEquals(16384, block.getInt());
+        byte[] got = new byte[block.remaining()];
+        block.get(got);
+        assertArrayEquals(Arrays.copyOfRange(pieces.data, 2 * PIECE + 16384, 3 * PIECE), got);
+        p.conn.close("test over");
+        assertEquals(0, pieces.claims.get(), "every claim released");
+    }
+
+    @Test
+    void bitfieldForPeersWithoutTheFastExtension() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(false, false));
+        ByteBuffer bits = p.awaitMessage(Wire.BITFIELD);
+        assertEquals(1, bits.remaining());   // 6 pieces
+        assertEquals((byte) 0xFC, bits.get(0), "six bits set, spare bits clear");
+    }
+
+    @Test
+    void aCancelledRequestIsNeverSentAndItsClaimReleased() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(true, false));
+        p.message(Wire.INTERESTED, ByteBuffer.allocate(0));
+        p.awaitMessage(Wire.UNCHOKE);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        pieces.gate = gate;
+        p.message(Wire.REQUEST, ByteBuffer.allocate(12).putInt(1).putInt(0).putInt(16384).flip());
+        assertEquals(1, pieces.claims.get());
+        p.message(Wire.CANCEL, ByteBuffer.allocate(12).putInt(1).putInt(0).putInt(16384).flip());
+        assertEquals(0, pieces.claims.get());
+        gate.complete(null);
+        ByteBuffer out = p.output();
+        assertFalse(containsMessage(out, Wire.PIECE), "a cancelled block is not sent");
+        assertEquals(0, engine.pendingReads().availablePermits() - 4096, "the read permit came back");
+    }
+
+    @Test
+    void metadataExchange() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(true, true));
+        p.awaitMessage(Wire.EXTENDED);
+        byte[] hs = Bencode.encode(Map.of("m", Map.of("ut_metadata", 3)));
+        p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + hs.length).put((byte) 0).put(hs).flip());
+        byte[] req = Bencode.encode(Map.of("msg_type", 0, "piece", 0));
+        p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + req.length).put((byte) ExtensionMessages.UT_METADATA).put(req).flip());
+        ByteBuffer reply = p.awaitMessage(Wire.EXTENDED);
+        assertEquals(3, reply.get(), "sent to the id the peer chose");
+        byte[] rest = new byte[reply.remaining()];
+        reply.get(rest);
+        byte[] info = pieces.torrent.infoBytes();
+        assertArrayEquals(info, Arrays.copyOfRange(rest, rest.length - info.length, rest.length));
+    }
+
+    @Test
+    void protocolViolationsAreDropped() {
+        List<byte[]> attacks = new ArrayList<>();
+        attacks.add(ByteBuffer.allocate(5).putInt(1).put((byte) 0x42).array());                         // unknown id
+        attacks.add(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).put((byte) 7).array());            // huge length
+        attacks.add(ByteBuffer.allocate(14).putInt(10).put((byte) 6).putInt(0).putInt(0).array());      // short request
+        attacks.add(ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(6).putInt(0).putInt(16384).array()); // no piece 6
+        attacks.add(ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(5).putInt(0).putInt(16384).array()); // past the end
+        attacks.add(ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(0).putInt(0).putInt(1 << 20).array()); // 1 MiB block
+        long before = engine.peersDropped();
+        for (byte[] attack : attacks) {
+            Peer p = new Peer();
+            p.send(p.handshakeBytes(false, false));
+            p.message(Wire.INTERESTED, ByteBuffer.allocate(0));
+            p.sendSlowly(attack);
+            assertTrue(p.conn.isClosedState(), "dropped after " + Arrays.toString(Arrays.copyOf(attack, 5)));
+        }
+        assertEquals(attacks.size(), engine.peersDropped() - before);
+        assertEquals(0, pieces.claims.get());
+    }
+
+    @Test
+    void floodersAreDroppedAndTheirClaimsReleased() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(false, false));
+        p.message(Wire.INTERESTED, ByteBuffer.allocate(0));
+        pieces.gate = new CompletableFuture<>();
+        for (int i = 0; i < 101 && !p.conn.isClosedState(); i++) {
+            p.message(Wire.REQUEST, ByteBuffer.allocate(12).putInt(i % 5).putInt(i / 5 * 16).putInt(16).flip());
+        }
+        assertTrue(p.conn.isClosedState(), "more than 100 outstanding requests");
+        assertEquals(1, engine.peersDropped());
+        assertEquals(0, pieces.claims.get());
+    }
+
+    @Test
+    void mseHandshakesByteByByteInBothCryptoModes() throws Exception {
+        for (int provide : new int[] {MseHandshake.CRYPTO_PLAINTEXT | MseHandshake.CRYPTO_RC4, MseHandshake.CRYPTO_RC4}) {
+            Peer p = new Peer();
+            MseHandshake initiator = MseHandshake.initiator(pieces.torrent.infoHash().bytes(), provide,
+                    p.handshakeBytes(true, false));
+            p.sendSlowly(toArray(initiator.start()));
+            List<ByteBuffer> replies = new ArrayList<>();
+            ByteBuffer fromEngine = ByteBuffer.allocate(1 << 16).flip();
+            while (!initiator.isDone()) {
+                ByteBuffer out = p.ep.takeOutput();
+                boolean got = out.hasRemaining();
+                fromEngine.compact().put(out).flip();
+                boolean done = initiator.process(fromEngine, replies);
+                boolean sent = !replies.isEmpty();
+                for (ByteBuffer r : replies) {
+                    p.sendSlowly(toArray(r));
+                }
+                replies.clear();
+                if (!done && !got && !sent) {
+                    throw new AssertionError("the MSE handshake stalled (provide " + provide + ")");
+                }
+            }
+            boolean rc4 = provide == MseHandshake.CRYPTO_RC4;
+            assertEquals(rc4 ? MseHandshake.Crypto.RC4 : MseHandshake.Crypto.PLAINTEXT, initiator.crypto(),
+                    "plaintext when offered, RC4 when insisted on");
+            if (rc4) {
+                p.encrypt = initiator.encryptor();
+                p.decrypt = initiator.decryptor();
+                fromEngine = ByteBuffer.wrap(toArray(fromEngine));
+                p.decrypt.apply(fromEngine.array(), 0, fromEngine.remaining());
+            }
+            p.received.compact().put(fromEngine).flip();
+            p.awaitMessage(Wire.HAVE_ALL);
+            p.sendSlowly(ByteBuffer.allocate(5).putInt(1).put((byte) Wire.INTERESTED).array());
+            p.awaitMessage(Wire.UNCHOKE);
+            p.send(ByteBuffer.allocate(17).putInt(13).put((byte) Wire.REQUEST).putInt(5).putInt(0).putInt(1000).array());
+            ByteBuffer block = p.awaitMessage(Wire.PIECE);
+            block.position(8);
+            byte[] got = new byte[block.remaining()];
+            block.get(got);
+            assertArrayEquals(Arrays.copyOfRange(pieces.data, 5 * PIECE, 5 * PIECE + 1000), got, "provide " + provide);
+            p.conn.close("done");
+        }
+        assertEquals(0, pieces.claims.get());
+    }
+
+    private static boolean containsMessage(ByteBuffer in, int id) {
+        ByteBuffer b = in.duplicate();
+        if (b.remaining() >= 68 && b.get(b.position()) == 19) {
+            b.position(b.position() + 68);
+        }
+        while (b.remaining() >= 4) {
+            int len = b.getInt();
+            if (len == 0) {
+                continue;
+            }
+            if ((b.get(b.position()) & 0xFF) == id) {
+                return true;
+            }
+            b.position(b.position() + len);
+        }
+        return false;
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+}
