@@ -156,7 +156,7 @@ public final class WireEngine implements PeerEngine {
             throw new IllegalStateException("already seeding " + torrent.infoHash());
         }
         byReq2.put(InfoHash.of(MseHandshake.req2(t.infoHash)), t.infoHash);
-        LOG.info("seeding {} ({})", torrent.name(), torrent.infoHash());
+        LOG.debug("seeding {} ({})", torrent.name(), torrent.infoHash());
         return t;
     }
 
@@ -171,7 +171,7 @@ public final class WireEngine implements PeerEngine {
         for (PeerConnection c : t.peers) {
             c.close("torrent removed");
         }
-        LOG.info("stopped seeding {} ({})", t.meta.name(), infoHash);
+        LOG.debug("stopped seeding {} ({})", t.meta.name(), infoHash);
     }
 
     @Override
