@@ -27,6 +27,8 @@ final class PeerConnection extends AbstractConnection {
     final WireEngine engine;
     final SendQueue out;
     private final boolean outgoing;
+    private final WireEngine.Dial dial;
+    private boolean answered;
     private final long openedNanos = System.nanoTime();
     private final String remoteName;
     private State state;
@@ -39,13 +41,14 @@ final class PeerConnection extends AbstractConnection {
     private volatile long lastReceivedNanos = System.nanoTime();
     private boolean countedDropped;
 
-    /** An accepted connection ({@code dialFor} null) or one we opened for a torrent. */
-    PeerConnection(EndPoint endPoint, WireEngine engine, SeedTorrent dialFor) {
+    /** An accepted connection ({@code dial} null) or one we opened for a torrent. */
+    PeerConnection(EndPoint endPoint, WireEngine engine, WireEngine.Dial dial) {
         super(endPoint, engine.executor());
         this.engine = engine;
         this.out = new SendQueue(this, endPoint, engine.sendHighWatermark());
-        this.outgoing = dialFor != null;
-        this.torrent = dialFor;
+        this.outgoing = dial != null;
+        this.dial = dial;
+        this.torrent = dial == null ? null : dial.torrent();
         SocketAddress remote = endPoint.getRemoteSocketAddress();
         this.remoteName = remote instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote);
@@ -66,7 +69,7 @@ final class PeerConnection extends AbstractConnection {
         if (outgoing) {
             synchronized (this) {
                 ByteBuffer hs = Wire.handshake(torrent.infoHash, engine.peerId(), engine.dhtEnabled());
-                if (engine.encryptOutgoing()) {
+                if (dial.encrypted()) {
                     mse = MseHandshake.initiator(torrent.infoHash, engine.cryptoProvide(), toArray(hs));
                     state = State.MSE;
                     out.sendRaw(mse.start());
@@ -91,6 +94,7 @@ final class PeerConnection extends AbstractConnection {
                     int start = in.limit();
                     n = getEndPoint().fill(in);
                     if (n > 0) {
+                        answered = true;
                         lastReceivedNanos = System.nanoTime();
                         if (decryptor != null) {
                             decryptor.apply(in.array(), in.arrayOffset() + start, n);
@@ -315,6 +319,9 @@ final class PeerConnection extends AbstractConnection {
         }
         engine.closed(this, torrent);
         getEndPoint().close();
+        if (outgoing && !answered && !dial.encrypted()) {
+            engine.redialEncrypted(torrent, dial.address());
+        }
     }
 
     boolean isActive() {

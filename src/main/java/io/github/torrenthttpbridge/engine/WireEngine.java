@@ -174,8 +174,23 @@ public final class WireEngine implements PeerEngine {
         LOG.debug("stopped seeding {} ({})", t.meta.name(), infoHash);
     }
 
+    /**
+     * Dials in plaintext first (every client accepts it unless it insists on encryption); when the peer closes before
+     * answering, dials once more with an MSE handshake (plaintext or RC4, as the peer chooses).
+     */
     @Override
     public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
+        dial(infoHash, peer, false);
+    }
+
+    /** The plaintext attempt was closed before any answer: try again with encryption. */
+    void redialEncrypted(SeedTorrent t, InetSocketAddress peer) {
+        if (!t.removed && !closed) {
+            dial(t.meta.infoHash(), peer, true);
+        }
+    }
+
+    private void dial(InfoHash infoHash, InetSocketAddress peer, boolean encrypted) {
         SeedTorrent t = torrents.get(infoHash);
         if (t == null || closed || peer.getAddress() == null || established.get() >= config.maxPeers()
                 || t.peers.size() >= config.maxPeersPerTorrent()) {
@@ -195,14 +210,15 @@ public final class WireEngine implements PeerEngine {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.connect(peer);
-            selectors.connect(ch, new Dial(t, key));
+            selectors.connect(ch, new Dial(t, key, peer, encrypted));
         } catch (IOException | RuntimeException e) {
             dialing.remove(key);
             LOG.debug("cannot dial {}: {}", peer, e.toString());
         }
     }
 
-    private record Dial(SeedTorrent torrent, String key) {
+    /** An outgoing connection being opened. */
+    record Dial(SeedTorrent torrent, String key, InetSocketAddress address, boolean encrypted) {
     }
 
     // --- called by connections ---
@@ -241,10 +257,6 @@ public final class WireEngine implements PeerEngine {
 
     int dhtPort() {
         return config.dhtEnabled() ? config.dhtPort() : 0;
-    }
-
-    boolean encryptOutgoing() {
-        return false;
     }
 
     int cryptoProvide() {
@@ -426,12 +438,12 @@ public final class WireEngine implements PeerEngine {
 
         @Override
         public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) {
-            SeedTorrent dialFor = null;
+            Dial dial = null;
             if (attachment instanceof Dial d) {
                 dialing.remove(d.key());
-                dialFor = d.torrent();
+                dial = d;
             }
-            PeerConnection c = new PeerConnection(endPoint, WireEngine.this, dialFor);
+            PeerConnection c = new PeerConnection(endPoint, WireEngine.this, dial);
             connections.add(c);
             return c;
         }
