@@ -2,6 +2,12 @@
 # Benchmark: one command, prints figures side by side for one run on loopback.
 #   bench/run.sh [SIZE_MIB]        (default 256; needs nginx-light, mktorrent, python3-libtorrent, curl)
 # Builds the CLI jar if needed. Everything listens on 127.0.0.1 and stops by itself.
+# Download rows: a libtorrent leecher (TCP, web seeds off) takes the file from
+#   - libtorrent seeding it from local disk (the anchor),
+#   - the bridge fetching it from nginx: "cold" = a fresh bridge JVM with an empty cache (origin fetch + SHA-1 +
+#     JIT included), "warm" = a second leecher right after, from the same bridge (pieces in its memory cache);
+#     each with libtorrent's default settings (MSE offered, the bridge picks plaintext) and with RC4 forced.
+# CPU s/GiB = the seeding process's user+system time (from /proc) while it served the download, per GiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -14,8 +20,12 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; print('%.0f' % ($SIZE_MIB / (float(sys.argv[2]) - float(sys.argv[1]))))" "$1" "$2"; }
+# cpu PID: user+system seconds the process has used so far
+cpu() { python3 -c "import os,sys; f=open('/proc/%s/stat' % sys.argv[1]).read().rsplit(')',1)[1].split(); print((int(f[11])+int(f[12]))/os.sysconf('SC_CLK_TCK'))" "$1"; }
+per_gib() { python3 -c "import sys; print('%.2f' % ((float(sys.argv[2]) - float(sys.argv[1])) * 1024 / $SIZE_MIB))" "$1" "$2"; }
+json() { python3 -c "import json,sys;print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
-mkdir -p "$W/www" "$W/dl1" "$W/dl2"
+mkdir -p "$W/www" "$W/dl"
 head -c $((SIZE_MIB * 1048576)) /dev/urandom > "$W/www/file.bin"; chmod 644 "$W/www/file.bin"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$W/nginx.conf" <<NGINX
@@ -30,52 +40,61 @@ URL=http://127.0.0.1:$PORT/file.bin
 cat "$W/www/file.bin" > /dev/null   # warm the page cache for every contender
 
 t0=$(now); sha1sum "$W/www/file.bin" > /dev/null; t1=$(now); SHA1=$(rate "$t0" "$t1")
-t0=$(now); mktorrent -t 2 -l 18 -o "$W/mk.torrent" "$W/www/file.bin" > /dev/null; t1=$(now); MK=$(rate "$t0" "$t1")
-t0=$(now); java -jar "$JAR" create "$URL" --piece-size 262144 --no-webseed -o "$W/thb.torrent" > "$W/create.out" 2> "$W/create.err" || { cat "$W/create.err" "$W/error.log"; exit 1; }; t1=$(now); THB=$(rate "$t0" "$t1")
+t0=$(now); mktorrent -t 2 -l 20 -o "$W/mk.torrent" "$W/www/file.bin" > /dev/null; t1=$(now); MK=$(rate "$t0" "$t1")
+t0=$(now); java -jar "$JAR" create "$URL" --no-webseed -o "$W/thb.torrent" > "$W/create.out" 2> "$W/create.err" || { cat "$W/create.err" "$W/error.log"; exit 1; }; t1=$(now); THB=$(rate "$t0" "$t1")
+THBWARM=$(java -cp "$JAR" bench/CreateBench.java "$URL" 5 2> "$W/createbench.err" | tail -1)
 t0=$(now); curl -s -o /dev/null "$URL"; t1=$(now); CURL=$(rate "$t0" "$t1")
 
-# libtorrent seeding from local disk -> libtorrent leecher
-python3_lt=/usr/bin/python3
-$python3_lt bench/lt_seed.py --torrent "$W/mk.torrent" --data "$W/www" --timeout 300 > "$W/ltseed.out" & PIDS+=($!)
-for i in $(seq 100); do grep -q port "$W/ltseed.out" 2>/dev/null && break; sleep 0.2; done
-LTPORT=$(python3 -c "import json;print(json.load(open('$W/ltseed.out'))['port'])")
-$python3_lt src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl1" --peer 127.0.0.1:$LTPORT --timeout 240 > "$W/lt.json" 2>/dev/null
-LTDISK=$(python3 -c "import json;print(json.load(open('$W/lt.json'))['download_rate_mib_s'])")
+leech() {   # leech OUT.json [OPTS...] against peer $1 in $LEECH_PEER
+  local out=$1; shift
+  rm -rf "$W/dl"; mkdir -p "$W/dl"
+  /usr/bin/python3 src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl" --peer "$LEECH_PEER" --timeout 300 "$@" > "$out" 2>/dev/null
+  cmp -s "$W/www/file.bin" "$W/dl/file.bin" || { echo "BYTES DIFFER in $out"; cat "$out"; exit 1; }
+}
 
-# the bridge seeding from nginx -> libtorrent leecher; a fresh bridge (cold JVM, empty cache) per run.
-# bridge_run NAME [LEECH_OPTS...]: sets RATE_<NAME>, SAME_<NAME>, REQS_<NAME>, BYTES_<NAME>
+# the anchor: libtorrent seeding from local disk
+/usr/bin/python3 bench/lt_seed.py --torrent "$W/mk.torrent" --data "$W/www" --timeout 900 > "$W/ltseed.out" & LTPID=$!; PIDS+=($LTPID)
+for i in $(seq 150); do grep -q port "$W/ltseed.out" 2>/dev/null && break; sleep 0.2; done
+LEECH_PEER=127.0.0.1:$(json "$W/ltseed.out" port)
+c0=$(cpu $LTPID); leech "$W/lt.json"; c1=$(cpu $LTPID); LT_RATE=$(json "$W/lt.json" download_rate_mib_s); LT_CPU=$(per_gib "$c0" "$c1")
+c0=$(cpu $LTPID); leech "$W/lt2.json" --force-rc4; c1=$(cpu $LTPID); LTRC4_RATE=$(json "$W/lt2.json" download_rate_mib_s); LTRC4_CPU=$(per_gib "$c0" "$c1")
+kill $LTPID; wait $LTPID 2>/dev/null || true
+
+# bridge_run NAME [LEECH_OPTS...]: a fresh bridge JVM; a cold download, then a warm one.
+# Sets COLD_<NAME>, WARM_<NAME> (MiB/s), COLDCPU_<NAME>, WARMCPU_<NAME> (s/GiB), ORIGIN_<NAME> (origin bytes / file)
 bridge_run() {
   local name=$1; shift
-  rm -rf "$W/dl2"; mkdir -p "$W/dl2"
-  java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib 512 > "$W/seed.out" 2> "$W/seed.err" &
+  java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib $((SIZE_MIB + 256)) > "$W/seed.out" 2> "$W/seed.err" &
   local jp=$!; PIDS+=($jp)
-  for i in $(seq 100); do grep -q "torrent port" "$W/seed.out" 2>/dev/null && break; sleep 0.2; done
-  local bport; bport=$(awk '/torrent port/ {print $3}' "$W/seed.out")
+  for i in $(seq 150); do grep -q "torrent port" "$W/seed.out" 2>/dev/null && break; sleep 0.2; done
+  LEECH_PEER=127.0.0.1:$(awk '/torrent port/ {print $3}' "$W/seed.out")
   : > "$W/access.log"
-  $python3_lt src/test/python/leech.py --torrent "$W/mk.torrent" --save "$W/dl2" --peer 127.0.0.1:$bport --timeout 240 "$@" > "$W/bridge.json" 2>/dev/null
-  printf -v "RATE_$name" '%s' "$(python3 -c "import json;print(json.load(open('$W/bridge.json'))['download_rate_mib_s'])")"
-  if cmp -s "$W/www/file.bin" "$W/dl2/file.bin"; then printf -v "SAME_$name" identical; else printf -v "SAME_$name" DIFFERENT; fi
-  read -r "REQS_$name" "BYTES_$name" < <(awk '{n++; b+=$2} END {print n+0, b+0}' "$W/access.log")
+  local c0 c1 c2
+  c0=$(cpu $jp); leech "$W/cold.json" "$@"; c1=$(cpu $jp); leech "$W/warm.json" "$@"; c2=$(cpu $jp)
+  printf -v "COLD_$name" '%s' "$(json "$W/cold.json" download_rate_mib_s)"
+  printf -v "WARM_$name" '%s' "$(json "$W/warm.json" download_rate_mib_s)"
+  printf -v "COLDCPU_$name" '%s' "$(per_gib "$c0" "$c1")"
+  printf -v "WARMCPU_$name" '%s' "$(per_gib "$c1" "$c2")"
+  printf -v "ORIGIN_$name" '%s' "$(awk -v s=$((SIZE_MIB * 1048576)) '{b+=$2} END {printf "%.3f", b/s}' "$W/access.log")"
   kill "$jp" 2>/dev/null || true; wait "$jp" 2>/dev/null || true
 }
-# default: libtorrent offers RC4 and plaintext in an MSE handshake; the bridge picks plaintext (see BtEngine)
+bridge_run DEF
 bridge_run RC4 --force-rc4
-bridge_run MSEPLAIN
-# libtorrent with encryption off: plaintext payload, as between two libtorrents (libtorrent's seed prefers plaintext)
-bridge_run PLAIN --no-encryption
-BRIDGE=$RATE_RC4; SAME=$SAME_RC4; REQS=$REQS_RC4; BYTES=$BYTES_RC4
-SERVED=$((SIZE_MIB * 1048576))
 
-printf '\n== torrent-http-bridge benchmark: %d MiB file, loopback, %s ==\n' "$SIZE_MIB" "$(date -u +%FT%TZ)"
-printf '%-52s %10s\n' "measure" "MiB/s"
-printf '%-52s %10s\n' "create: torrent-http-bridge (stream URL, 256 KiB)" "$THB"
-printf '%-52s %10s\n' "create: mktorrent -t 2 -l 18 (local file)" "$MK"
-printf '%-52s %10s\n' "sha1sum (local file)" "$SHA1"
-printf '%-52s %10s\n' "download: libtorrent <- bridge <- nginx (RC4 forced)" "$BRIDGE"
-printf '%-52s %10s\n' "download: same, MSE -> plaintext (lt default)" "$RATE_MSEPLAIN"
-printf '%-52s %10s\n' "download: same, plaintext (lt encryption off)" "$RATE_PLAIN"
-printf '%-52s %10s\n' "download: libtorrent <- libtorrent (local disk)" "$LTDISK"
-printf '%-52s %10s\n' "download: curl <- nginx" "$CURL"
-printf 'bridged bytes %s (plaintext run: %s); creation ratio %.2fx mktorrent; bridge %.2fx (plaintext %.2fx) libtorrent-from-disk\n' "$SAME" "$SAME_PLAIN" \
-  "$(python3 -c "print($THB/$MK)")" "$(python3 -c "print($BRIDGE/$LTDISK)")" "$(python3 -c "print($RATE_PLAIN/$LTDISK)")"
-python3 -c "print('origin bytes / served: %.3f (plaintext run %.3f)    origin requests per MiB served: %.2f' % ($BYTES/$SERVED, $BYTES_PLAIN/$SERVED, $REQS/($SERVED/1048576)))"
+x() { python3 -c "import sys; print('%.2fx' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+printf '\n== torrent-http-bridge benchmark: %d MiB file, loopback, %s, %s cores ==\n' "$SIZE_MIB" "$(date -u +%FT%TZ)" "$(nproc)"
+printf '%-56s %8s %10s %9s %10s\n' "download into libtorrent (default settings unless said)" "MiB/s" "vs anchor" "CPU s/GiB" "vs anchor"
+printf '%-56s %8s %10s %9s %10s\n' "anchor: libtorrent seeding from local disk" "$LT_RATE" "1.00x" "$LT_CPU" "1.00x"
+printf '%-56s %8s %10s %9s %10s\n' "bridge <- nginx, cold (fresh JVM, empty cache)" "$COLD_DEF" "$(x $COLD_DEF $LT_RATE)" "$COLDCPU_DEF" "$(x $COLDCPU_DEF $LT_CPU)"
+printf '%-56s %8s %10s %9s %10s\n' "bridge, warm (second leecher, pieces in memory)" "$WARM_DEF" "$(x $WARM_DEF $LT_RATE)" "$WARMCPU_DEF" "$(x $WARMCPU_DEF $LT_CPU)"
+printf '%-56s %8s %10s %9s %10s\n' "anchor, RC4 forced" "$LTRC4_RATE" "1.00x" "$LTRC4_CPU" "1.00x"
+printf '%-56s %8s %10s %9s %10s\n' "bridge, RC4 forced, cold" "$COLD_RC4" "$(x $COLD_RC4 $LT_RATE)" "$COLDCPU_RC4" "$(x $COLDCPU_RC4 $LT_CPU)"
+printf '%-56s %8s %10s %9s %10s\n' "bridge, RC4 forced, warm" "$WARM_RC4" "$(x $WARM_RC4 $LT_RATE)" "$WARMCPU_RC4" "$(x $WARMCPU_RC4 $LT_CPU)"
+printf '%-56s %8s\n' "curl <- nginx" "$CURL"
+printf '\n%-56s %8s\n' "create (MiB/s)" ""
+printf '%-56s %8s\n' "torrent-http-bridge CLI, URL from nginx (cold JVM)" "$THB"
+printf '%-56s %8s\n' "torrent-http-bridge, warm JVM (best of 5, bench/CreateBench)" "$THBWARM"
+printf '%-56s %8s\n' "mktorrent -t 2 -l 20 (local file)" "$MK"
+printf '%-56s %8s\n' "sha1sum (local file)" "$SHA1"
+printf '\nbytes identical in every download; origin bytes / file per bridge JVM (cold + warm): %s (default), %s (RC4)\n' "$ORIGIN_DEF" "$ORIGIN_RC4"
+printf 'targets (issue 8): cold >= 1.0x, warm >= 1.5x, RC4 >= 0.8x the anchor; CPU warm <= 0.7x, cold <= 2x\n'

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * One peer's TCP connection: reads and frames what the peer sends (after the optional MSE handshake and the
  * BitTorrent handshake), and writes through its own bounded {@link SendQueue}, so a peer that does not read only
  * ever holds up itself. Protocol decisions live in {@link PeerSession}; all state is guarded by this object's lock.
+ * Reading never blocks (pieces are claimed asynchronously), so jetty-io runs it on the selector thread itself
+ * ({@link AbstractConnection.NonBlocking}): no hand-off to another thread per read.
  */
-final class PeerConnection extends AbstractConnection {
+final class PeerConnection extends AbstractConnection.NonBlocking {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     private static final int INITIAL_BUFFER = 16 * 1024;
 
@@ -100,6 +102,9 @@ final class PeerConnection extends AbstractConnection {
                             decryptor.apply(in.array(), in.arrayOffset() + start, n);
                         }
                         process();
+                        if (session != null && state == State.ACTIVE) {
+                            session.pump();   // once per read: the blocks of all requests read go out together
+                        }
                     }
                 }
                 if (n < 0) {

@@ -162,8 +162,7 @@ final class PeerSession {
         }
         r.piece = torrent.pieces.piece(index);
         if (r.piece.isDone()) {
-            ready.add(r);
-            pump();
+            ready.add(r);   // sent by the pump that follows the read
             return;
         }
         if (!engine.pendingReads().tryAcquire()) {
