@@ -37,10 +37,10 @@ public final class Rc4Bench {
         jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ARCFOUR"));
         ByteStateRc4 byteState = new ByteStateRc4(key);
 
-        WordRc4 word = new WordRc4(key);
+        ByteXorRc4 byteXor = new ByteXorRc4(key);
         String[] names = {"ours, byte[]", "ours, heap ByteBuffer", "ours, direct ByteBuffer",
             "JDK ARCFOUR, byte[] in place", "JDK ARCFOUR, direct ByteBuffer",
-            "(experiment) byte[256] state, byte[]", "(experiment) int[256], 8-byte xor"};
+            "(experiment) byte[256] state, byte[]", "(experiment) byte-by-byte xor, byte[]"};
         Body[] bodies = {
             i -> ours.apply(heap, 0, blockSize),
             i -> ours.apply(heapBuf),
@@ -52,14 +52,14 @@ public final class Rc4Bench {
                 jdk.update(direct, directOut);
             },
             i -> byteState.apply(heap, 0, blockSize),
-            i -> word.apply(heap, 0, blockSize),
+            i -> byteXor.apply(heap, 0, blockSize),
         };
         byte[] plain = new byte[100_003];
         new Random(2).nextBytes(plain);
         byte[] expected = plain.clone();
         new Rc4(key).apply(expected, 0, expected.length);
         byte[] got = plain.clone();
-        WordRc4 check = new WordRc4(key);
+        ByteXorRc4 check = new ByteXorRc4(key);
         check.apply(got, 0, 13);
         check.apply(got, 13, got.length - 13);
         byte[] got2 = plain.clone();
@@ -69,19 +69,27 @@ public final class Rc4Bench {
             throw new AssertionError("an experimental variant computes a different stream");
         }
         // rounds interleave the contenders, so that load from elsewhere on the machine hits them alike
+        // and count this thread's CPU time as well as wall time: on a shared machine the CPU figure is the steady one
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         double[] best = new double[bodies.length];
+        double[] bestCpu = new double[bodies.length];
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < bodies.length; c++) {
                 long t0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
                 for (int i = 0; i < blocks; i++) {
                     bodies[c].run(i);
                 }
+                long c1 = threads.getCurrentThreadCpuTime();
                 best[c] = Math.max(best[c], mib / ((System.nanoTime() - t0) / 1e9));
+                bestCpu[c] = Math.max(bestCpu[c], mib / ((c1 - c0) / 1e9));
             }
         }
-        System.out.printf("RC4 over %d MiB in 16 KiB blocks, best of %d interleaved rounds (MiB/s):%n", mib, rounds);
+        System.out.printf("RC4 over %d MiB in 16 KiB blocks, best of %d interleaved rounds, load average %s%n", mib,
+                rounds, loadAverage());
+        System.out.printf("  %-40s %10s %14s%n", "", "MiB/s wall", "MiB/CPU-second");
         for (int c = 0; c < bodies.length; c++) {
-            System.out.printf("  %-40s %8.0f%n", names[c], best[c]);
+            System.out.printf("  %-40s %10.0f %14.0f%n", names[c], best[c], bestCpu[c]);
         }
 
         // Diffie-Hellman: one handshake = one key pair + one shared secret per side
@@ -102,6 +110,11 @@ public final class Rc4Bench {
             }
             sink.clear();
         }
+    }
+
+    static String loadAverage() {
+        return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
     }
 
     /** The same algorithm on a byte[256] state, to compare with the int[256] one Rc4 uses. */
@@ -142,15 +155,13 @@ public final class Rc4Bench {
         }
     }
 
-    /** Rc4's loop, but xoring 8 keystream bytes at a time as one long. */
-    static final class WordRc4 {
-        private static final java.lang.invoke.VarHandle LONGS =
-                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Rc4's loop before the 8-byte xor: one keystream byte, one xor. */
+    static final class ByteXorRc4 {
         private final int[] s = new int[256];
         private int i;
         private int j;
 
-        WordRc4(byte[] key) {
+        ByteXorRc4(byte[] key) {
             for (int k = 0; k < 256; k++) {
                 s[k] = k;
             }
@@ -169,22 +180,7 @@ public final class Rc4Bench {
             int[] st = s;
             int ii = i;
             int jj = j;
-            int k = off;
-            int end = off + len;
-            for (; k + 8 <= end; k += 8) {
-                long ks = 0;
-                for (int n = 0; n < 64; n += 8) {
-                    ii = (ii + 1) & 0xff;
-                    int si = st[ii];
-                    jj = (jj + si) & 0xff;
-                    int sj = st[jj];
-                    st[ii] = sj;
-                    st[jj] = si;
-                    ks |= (long) st[(si + sj) & 0xff] << n;
-                }
-                LONGS.set(b, k, (long) LONGS.get(b, k) ^ ks);
-            }
-            for (; k < end; k++) {
+            for (int k = off, end = off + len; k < end; k++) {
                 ii = (ii + 1) & 0xff;
                 int si = st[ii];
                 jj = (jj + si) & 0xff;
