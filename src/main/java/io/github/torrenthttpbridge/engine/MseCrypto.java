@@ -1,12 +1,14 @@
 package io.github.torrenthttpbridge.engine;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
-/** The arithmetic of MSE: its Diffie-Hellman group, key encoding and SHA-1 derivations. Stateless. */
+/** The arithmetic and message layout of MSE: its Diffie-Hellman group, key encoding, SHA-1 derivations and the
+ *  messages each side sends. Stateless. */
 final class MseCrypto {
     /** The MSE prime: 768 bits, generator 2. */
     static final BigInteger P = new BigInteger(
@@ -19,6 +21,10 @@ final class MseCrypto {
     static final int KEY_BYTES = 96;
     /** Private key size the spec recommends (at least 128 bits). */
     static final int PRIVATE_KEY_BITS = 160;
+
+    /** Most padding bytes a side may send (PadA, PadB, PadC, PadD). */
+    static final int MAX_PAD = 512;
+    private static final int VC = 8;
 
     private static final BigInteger P_MINUS_1 = P.subtract(BigInteger.ONE);
 
@@ -73,6 +79,37 @@ final class MseCrypto {
             out[k] = (byte) (a[k] ^ b[k]);
         }
         return out;
+    }
+
+    /** Steps 1 and 2: a public key and 0..512 random bytes. */
+    static ByteBuffer keyAndPad(byte[] publicKey, SecureRandom random) {
+        byte[] pad = new byte[random.nextInt(MAX_PAD + 1)];
+        random.nextBytes(pad);
+        return ByteBuffer.allocate(publicKey.length + pad.length).put(publicKey).put(pad).flip();
+    }
+
+    /** Step 3: HASH('req1', S), HASH('req2', SKEY) xor HASH('req3', S), then with encryptor (keyA, fresh):
+     *  VC, crypto_provide, len(PadC), PadC (0..512 zero bytes), len(IA), IA. */
+    static ByteBuffer step3(byte[] secret, byte[] infoHash, int cryptoProvide, byte[] ia, Rc4 encryptor,
+                            SecureRandom random) {
+        int padC = random.nextInt(MAX_PAD + 1);
+        ByteBuffer b = ByteBuffer.allocate(20 + 20 + VC + 4 + 2 + padC + 2 + ia.length);
+        b.put(hash("req1", secret));
+        b.put(xor(hash("req2", infoHash), hash("req3", secret)));
+        int encrypted = b.position();
+        b.put(new byte[VC]).putInt(cryptoProvide).putShort((short) padC).put(new byte[padC]);
+        b.putShort((short) ia.length).put(ia);
+        encryptor.apply(b.array(), encrypted, b.position() - encrypted);
+        return b.flip();
+    }
+
+    /** Step 4, with encryptor (keyB, fresh): VC, crypto_select, len(PadD), PadD (0..512 zero bytes). */
+    static ByteBuffer step4(int cryptoSelect, Rc4 encryptor, SecureRandom random) {
+        int padD = random.nextInt(MAX_PAD + 1);
+        ByteBuffer b = ByteBuffer.allocate(VC + 4 + 2 + padD);
+        b.put(new byte[VC]).putInt(cryptoSelect).putShort((short) padD);
+        encryptor.apply(b.array(), 0, b.capacity());
+        return b.position(0);
     }
 
     private static MessageDigest sha1() {

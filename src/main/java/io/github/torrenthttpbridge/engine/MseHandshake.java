@@ -32,7 +32,7 @@ final class MseHandshake {
 
     static final int CRYPTO_PLAINTEXT = 0x01;
     static final int CRYPTO_RC4 = 0x02;
-    static final int MAX_PAD = 512;
+    static final int MAX_PAD = MseCrypto.MAX_PAD;
     static final int MAX_IA = 0xffff;
     private static final int KEY = MseCrypto.KEY_BYTES;
     private static final int HASH = 20;
@@ -119,7 +119,7 @@ final class MseHandshake {
             throw new IllegalStateException("start() already called");
         }
         started = true;
-        return initiator ? keyAndPad() : ByteBuffer.allocate(0);
+        return initiator ? MseCrypto.keyAndPad(MseCrypto.publicKey(privateKey), RANDOM) : ByteBuffer.allocate(0);
     }
 
     /** Consumes what it can from in (bytes after the end of the handshake stay in {@code in}, untouched: still
@@ -151,13 +151,14 @@ final class MseHandshake {
                 }
                 secret = MseCrypto.sharedSecret(field, privateKey);
                 if (initiator) {
-                    out.add(step3());
+                    encryptor = new Rc4(MseCrypto.hash("keyA", secret, infoHash));  // continues after IA
+                    out.add(MseCrypto.step3(secret, infoHash, cryptoProvide, payloadToSend, encryptor, RANDOM));
                     decryptor = new Rc4(MseCrypto.hash("keyB", secret, infoHash));
                     syncPattern = new byte[VC];
                     decryptor.apply(syncPattern, 0, VC);  // ENCRYPT(VC); the decryptor now stands after it
                     startSearch(MAX_PAD + VC);
                 } else {
-                    out.add(keyAndPad());
+                    out.add(MseCrypto.keyAndPad(MseCrypto.publicKey(privateKey), RANDOM));
                     syncPattern = MseCrypto.hash("req1", secret);
                     startSearch(MAX_PAD + HASH);
                 }
@@ -192,7 +193,8 @@ final class MseHandshake {
                 }
                 int provide = ByteBuffer.wrap(field, VC, 4).getInt();
                 crypto = select(provide);
-                out.add(step4());
+                // step 4 now; keyB's stream continues for everything we send later
+                out.add(MseCrypto.step4(crypto == Crypto.RC4 ? CRYPTO_RC4 : CRYPTO_PLAINTEXT, encryptor, RANDOM));
                 expect(padLength(field, VC + 4) + 2, State.PADC);
                 return true;
             }
@@ -315,36 +317,6 @@ final class MseHandshake {
             decryptor = null;
         }
         state = State.DONE;
-    }
-
-    /** Our public key and 0..512 random bytes of padding (steps 1 and 2). */
-    private ByteBuffer keyAndPad() {
-        byte[] pad = new byte[RANDOM.nextInt(MAX_PAD + 1)];
-        RANDOM.nextBytes(pad);
-        return ByteBuffer.allocate(KEY + pad.length).put(MseCrypto.publicKey(privateKey)).put(pad).flip();
-    }
-
-    /** Step 3, and sets up the initiator's encryptor (keyA). */
-    private ByteBuffer step3() {
-        int padC = RANDOM.nextInt(MAX_PAD + 1);
-        ByteBuffer b = ByteBuffer.allocate(HASH + HASH + VC + 4 + 2 + padC + 2 + payloadToSend.length);
-        b.put(MseCrypto.hash("req1", secret));
-        b.put(MseCrypto.xor(req2(infoHash), MseCrypto.hash("req3", secret)));
-        int encrypted = b.position();
-        b.put(new byte[VC]).putInt(cryptoProvide).putShort((short) padC).put(new byte[padC]);
-        b.putShort((short) payloadToSend.length).put(payloadToSend);
-        encryptor = new Rc4(MseCrypto.hash("keyA", secret, infoHash));
-        encryptor.apply(b.array(), encrypted, b.position() - encrypted);
-        return b.flip();
-    }
-
-    /** Step 4, encrypted with the receiver's encryptor (keyB), which continues for everything sent later. */
-    private ByteBuffer step4() {
-        int padD = RANDOM.nextInt(MAX_PAD + 1);
-        ByteBuffer b = ByteBuffer.allocate(VC + 4 + 2 + padD);
-        b.put(new byte[VC]).putInt(crypto == Crypto.RC4 ? CRYPTO_RC4 : CRYPTO_PLAINTEXT).putShort((short) padD);
-        encryptor.apply(b.array(), 0, b.capacity());
-        return b.position(0);
     }
 
     boolean isDone() {
