@@ -111,6 +111,12 @@ public class TorrentBridgeListener implements ServletContextListener {
         return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.bridge);
     }
 
+    /** The web application's torrents (hashing jobs, failures), if the listener started a bridge. */
+    public static java.util.Optional<SiteTorrents> siteOf(ServletContext ctx) {
+        BridgeContext b = BridgeContext.of(ctx);
+        return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.site);
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         BridgeContext b = BridgeContext.of(event.getServletContext());

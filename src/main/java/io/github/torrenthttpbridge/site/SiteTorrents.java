@@ -302,7 +302,8 @@ public final class SiteTorrents implements AutoCloseable {
                     .withTrackers(trackers.get())
                     .withWebSeeds(options.webSeed() ? List.of(url.toString()) : List.of());
             CreatedTorrent created = bridge.createTorrent(url, o, p -> {
-                job.progress.set(p);
+                HashProgress before = job.progress.getAndSet(p);
+                bytesHashed.add(p.bytesDone() - (before == null ? 0 : before.bytesDone()));
                 log.onProgress(p);
             });
             if (!job.key.equals(key(job.path, created.origin()))) {
@@ -548,6 +549,34 @@ public final class SiteTorrents implements AutoCloseable {
 
     public Collection<String> knownPaths() {
         return List.copyOf(currentKey.keySet());
+    }
+
+    private final java.util.concurrent.atomic.LongAdder bytesHashed = new java.util.concurrent.atomic.LongAdder();
+
+    /** Bytes read and hashed by background jobs since start. */
+    public long bytesHashed() {
+        return bytesHashed.sum();
+    }
+
+    /** Hashing jobs started and not finished: running or waiting for a free hasher. */
+    public int hashJobs() {
+        return jobs.size();
+    }
+
+    /** Hashing jobs waiting for a free hasher. */
+    public int hashQueueLength() {
+        return hashers.getQueue().size();
+    }
+
+    /** Files whose last hashing attempt failed (a later request tries again). */
+    public int failedCount() {
+        int n = 0;
+        for (String key : failures.keySet()) {
+            if (!ready.containsKey(key) && !jobs.containsKey(key)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
