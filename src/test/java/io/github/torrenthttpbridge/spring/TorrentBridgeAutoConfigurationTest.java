@@ -41,7 +41,7 @@ class TorrentBridgeAutoConfigurationTest {
     @Test
     void environmentVariablesBindRelaxed() {
         web.withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
-                        new SystemEnvironmentPropertySource("env", Map.of("TORRENTBRIDGE_MINSIZE", "2048",
+                        new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("TORRENTBRIDGE_MINSIZE", "2048",
                                 "TORRENTBRIDGE_DHT", "false"))))
                 .run(ctx -> {
                     Map<String, String> p = ctx.getBean(TorrentBridgeServletInitializer.class).properties();
