@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.cli;
 
+import org.junit.jupiter.api.Timeout;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI as users run it: a separate JVM, real origin, exit codes and what lands on stdout/stderr. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CliTest {
     static TestOrigin origin;
     static byte[] data = new byte[3_000_000];

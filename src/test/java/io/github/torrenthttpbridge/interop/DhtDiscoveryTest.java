@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a libtorrent DHT node as the private router, a Jetty origin, the bridge (the CLI), and a libtorrent
  * leecher that knows only the .torrent and the router. Nothing leaves the namespace.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DhtDiscoveryTest {
     static final String ADDR = "11.11.0.1";
     @TempDir

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must close every one of them within {@link #DROP_WITHIN} and count it in {@code peersDropped()}, and libtorrent
  * must finish with identical bytes and no hash failure.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class HostilePeersTest {
     /** Not a multiple of the piece size, so the last piece is short and "beyond the file end" is a real case. */
     static final int SIZE = 320 * 1024 * 1024 - 100_000;

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * served by a stock Jetty file server, through the bridge only (web seeds removed); mktorrent and libtorrent
  * agree with our info hash.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LibtorrentInteropTest {
     static final int SIZE = 64 * 1024 * 1024;
     @TempDir

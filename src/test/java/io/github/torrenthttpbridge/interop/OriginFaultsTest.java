@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bad reaches the client, the peer is choked (not left waiting) while the origin is down, and the download
  * completes once it recovers.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class OriginFaultsTest {
     @TempDir
     Path dir;

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The upload cap holds end to end: capped at 4 MiB/s (one second's worth may burst), a 24 MiB download by
  * libtorrent, which alone runs at 100+ MiB/s here, takes about five seconds and arrives intact.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class UploadCapTest {
     static final int SIZE = 24 * 1024 * 1024;
     static final long CAP = 4L * 1024 * 1024;

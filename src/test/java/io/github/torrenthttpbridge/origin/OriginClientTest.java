@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.origin;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Probing and range fetching against a real Jetty origin that misbehaves on cue. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OriginClientTest {
     static final byte[] DATA = new byte[200_000];
     static TestOrigin origin;

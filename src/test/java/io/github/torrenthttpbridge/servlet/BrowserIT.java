@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +31,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * A real browser (Debian's headless Chromium through chromedriver) opens the demo download page and finds a
  * torrent and a magnet link beside every file link; screenshots go to target/screenshots/.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BrowserIT {
     @TempDir
     Path dir;
@@ -39,6 +43,8 @@ class BrowserIT {
         Path shots = Files.createDirectories(Path.of("target", "screenshots"));
         try (DemoServer demo = DemoServer.start(Path.of("webapp"), dir.resolve("data"), "127.0.0.1", 0, overrides)) {
             ChromeOptions options = new ChromeOptions();
+            io.github.torrenthttpbridge.testing.Tools.require("/usr/bin/chromium");
+            io.github.torrenthttpbridge.testing.Tools.require("/usr/bin/chromedriver");
             options.setBinary("/usr/bin/chromium");
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing in the metadata directory is corrupt, the finished torrent is re-registered without hashing, the
  * unfinished job starts again by itself, and libtorrent downloads through the restarted bridge.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CrashRestartTest {
     static final long HUGE = 6L * 1024 * 1024 * 1024;   // sparse: no disk used, hashing takes seconds
     @TempDir

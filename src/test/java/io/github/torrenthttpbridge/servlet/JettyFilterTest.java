@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The filter deployed in embedded Jetty 12 (ee10) beside a stock DefaultServlet, driven over real HTTP. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class JettyFilterTest {
     @TempDir
     Path dir;
@@ -170,10 +174,8 @@ class JettyFilterTest {
         SiteFixture f = new SiteFixture(dir);
         URI base = start(f, false);
         TorrentMetadata before = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent")).body());
-        Thread.sleep(1100);  // a new Last-Modified second
-        f.write("files/other.bin", 3 * 1024 * 1024, 99);
-        Thread.sleep(2100);  // past the probe cache
-        TorrentMetadata after = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent")).body());
+        f.change("files/other.bin", 3 * 1024 * 1024, 99);
+        TorrentMetadata after = SiteFixture.newTorrentWhenReady(base.resolve("/files/other.bin?torrent"), before);
         assertNotEquals(before.infoHash(), after.infoHash());
         String status = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body());
         assertFalse(status.contains(before.infoHash().hex()), "the old info hash is no longer seeded: " + status);
@@ -198,8 +200,13 @@ class JettyFilterTest {
         try (Processes.Background leech = Processes.start(List.of("/usr/bin/python3", Processes.python("leech.py"),
                 "--torrent", tf.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + port,
                 "--max-rate-mib", "8", "--timeout", "25"))) {
-            Thread.sleep(3000);   // a few MiB in (and a new Last-Modified second)
-            f.write("files/big.bin", SiteFixture.BIG, 1234);
+            // a few MiB in, then the file changes
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (SiteFixture.jsonLong(new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json")).body()),
+                    "uploaded") < 4L * 1024 * 1024 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            f.change("files/big.bin", SiteFixture.BIG, 1234);
             String result = leech.await("(\\{\"ok\".*)", Duration.ofSeconds(60));
             assertTrue(result.contains("\"ok\": false"), "the old torrent cannot complete: " + result);
             assertTrue(result.contains("\"hash_failures\": 0"), "no bad piece reached libtorrent: " + result);
@@ -211,8 +218,7 @@ class JettyFilterTest {
         // caught by the validators of the first answer after the change (Jetty ignores If-Range), not by a hash
         assertTrue(status.contains("Last-Modified changed"), status);
         assertEquals(0, SiteFixture.jsonLong(status, "verificationFailures"), status);
-        Thread.sleep(2100);   // past the probe cache
-        TorrentMetadata after = TorrentMetadata.parse(SiteFixture.torrentWhenReady(base.resolve("/files/big.bin?torrent")).body());
+        TorrentMetadata after = SiteFixture.newTorrentWhenReady(base.resolve("/files/big.bin?torrent"), before);
         assertNotEquals(before.infoHash(), after.infoHash(), "the same URL now gives the new file's torrent");
     }
 

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then 20 libtorrent leechers at once on one 32 MiB file through a 48 MiB piece cache. Nothing fails, the site
  * stays up, and the origin serves the file about once, not 20 times.
  */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LoadTest {
     static final int FILES = 40;
     static final int BIG = 32 * 1024 * 1024;

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The filter in embedded Tomcat 10.1 beside Tomcat's own DefaultServlet, driven over real HTTP. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class TomcatFilterTest {
     @TempDir
     Path dir;

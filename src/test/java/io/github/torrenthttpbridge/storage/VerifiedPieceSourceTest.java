@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.storage;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,6 +31,7 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.Test;
 
 /** Verified pieces over a real Jetty origin: sharing of fetches, batching, and verification failures. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VerifiedPieceSourceTest {
     static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
