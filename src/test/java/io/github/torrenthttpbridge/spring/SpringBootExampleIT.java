@@ -74,7 +74,7 @@ class SpringBootExampleIT {
             Path tf = dir.resolve("big.torrent");
             Files.write(tf, t.body());
             String status = new String(get(base.resolve("/torrent-bridge/?format=json")).body());
-            Matcher pm = Pattern.compile("\"port\":(\\d+)").matcher(status);
+            Matcher pm = Pattern.compile("\"torrentPort\":(\\d+)").matcher(status);
             assertTrue(pm.find(), status);
 
             Map<String, Double> mid = scrape(base);
