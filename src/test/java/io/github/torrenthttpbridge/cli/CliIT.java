@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI as users run it: a separate JVM, real origin, exit codes and what lands on stdout/stderr. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class CliTest {
+class CliIT {
     static TestOrigin origin;
     static byte[] data = new byte[3_000_000];
     @TempDir

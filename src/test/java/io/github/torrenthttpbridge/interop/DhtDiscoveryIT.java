@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * leecher that knows only the .torrent and the router. Nothing leaves the namespace.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class DhtDiscoveryTest {
+class DhtDiscoveryIT {
     static final String ADDR = "11.11.0.1";
     @TempDir
     Path dir;

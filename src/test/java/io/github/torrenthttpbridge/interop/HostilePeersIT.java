@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must finish with identical bytes and no hash failure.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class HostilePeersTest {
+class HostilePeersIT {
     /** Not a multiple of the piece size, so the last piece is short and "beyond the file end" is a real case. */
     static final int SIZE = 320 * 1024 * 1024 - 100_000;
     /**

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agree with our info hash.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class LibtorrentInteropTest {
+class LibtorrentInteropIT {
     static final int SIZE = 64 * 1024 * 1024;
     @TempDir
     static Path dir;

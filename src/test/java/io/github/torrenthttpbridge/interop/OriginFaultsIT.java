@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * completes once it recovers.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class OriginFaultsTest {
+class OriginFaultsIT {
     @TempDir
     Path dir;
 

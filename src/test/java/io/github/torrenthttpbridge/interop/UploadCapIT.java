@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libtorrent, which alone runs at 100+ MiB/s here, takes about five seconds and arrives intact.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class UploadCapTest {
+class UploadCapIT {
     static final int SIZE = 24 * 1024 * 1024;
     static final long CAP = 4L * 1024 * 1024;
     @TempDir

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Probing and range fetching against a real Jetty origin that misbehaves on cue. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OriginClientTest {
+class OriginClientIT {
     static final byte[] DATA = new byte[200_000];
     static TestOrigin origin;
     static OriginClient client;

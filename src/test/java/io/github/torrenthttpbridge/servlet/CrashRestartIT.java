@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unfinished job starts again by itself, and libtorrent downloads through the restarted bridge.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class CrashRestartTest {
+class CrashRestartIT {
     static final long HUGE = 6L * 1024 * 1024 * 1024;   // sparse: no disk used, hashing takes seconds
     @TempDir
     Path dir;

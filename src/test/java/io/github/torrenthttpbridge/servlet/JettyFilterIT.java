@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The filter deployed in embedded Jetty 12 (ee10) beside a stock DefaultServlet, driven over real HTTP. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class JettyFilterTest {
+class JettyFilterIT {
     @TempDir
     Path dir;
     Server server;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stays up, and the origin serves the file about once, not 20 times.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
-class LoadTest {
+class LoadIT {
     static final int FILES = 40;
     static final int BIG = 32 * 1024 * 1024;
     static final int LEECHERS = 20;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The filter in embedded Tomcat 10.1 beside Tomcat's own DefaultServlet, driven over real HTTP. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class TomcatFilterTest {
+class TomcatFilterIT {
     @TempDir
     Path dir;
     Tomcat tomcat;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** Verified pieces over a real Jetty origin: sharing of fetches, batching, and verification failures. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class VerifiedPieceSourceTest {
+class VerifiedPieceSourceIT {
     static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
