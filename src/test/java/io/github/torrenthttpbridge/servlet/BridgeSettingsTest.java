@@ -80,9 +80,9 @@ class BridgeSettingsTest {
     void everyParameterIsDocumented() throws Exception {
         String webXml = java.nio.file.Files.readString(Path.of("webapp/WEB-INF/web.xml"));
         String readme = java.nio.file.Files.readString(Path.of("README.md"));
-        for (var e : BridgeSettings.PARAMETERS.entrySet()) {
-            String name = e.getKey();
-            String def = e.getValue()[0];
+        for (SettingsParser.Parameter e : SettingsParser.PARAMETERS) {
+            String name = e.name();
+            String def = e.shownDefault();
             assertTrue(webXml.contains("<param-name>" + name + "</param-name>"), "web.xml lacks " + name);
             String row = "| `" + name + "` | " + (def.isEmpty() ? "(none)" : "`" + def + "`") + " |";
             assertTrue(readme.contains(row), "README's parameter table lacks " + name + " with its default: " + row);
