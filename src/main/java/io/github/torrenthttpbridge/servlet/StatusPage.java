@@ -82,7 +82,7 @@ final class StatusPage {
         w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
                 + "<title>torrent-http-bridge status</title><style>body{font-family:sans-serif;margin:2em}"
                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
-                + "td.n,th.n{text-align:right}tr.totals td{font-weight:bold;background:#f4f4f4}"
+                + "td.n,th.n{text-align:right}td.n{white-space:nowrap}tr.totals td{font-weight:bold;background:#f4f4f4}"
                 + "progress{width:8em;vertical-align:middle}code{font-size:.85em}th a{color:inherit}</style></head>"
                 + "<body><h1>torrent-http-bridge</h1>");
         w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
