@@ -39,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * whose name and length match, or from a background hashing job; concurrent requests share one job. Trackers and
  * the web seed are never stored: every torrent and magnet is dressed with the current {@link SiteAddress}.
  *
- * <p>Locking: this class holds no lock of its own. Each part guards its own state (see each class); no part
- * calls another while holding its lock, and nothing does I/O or calls the bridge under a lock, so there is no
- * lock order to respect. Races between two requests for one file end the same either way: hashing is one job
- * per key ({@link HashJobs#submit}), seeding one info hash twice returns the same handle, and
- * {@link SeededTorrents#publish} keeps the two registries consistent.
+ * <p>Locking: each part guards its own state (see each class) and no part calls another while holding its
+ * lock. This class has one kind of lock: registering one key (file version) with the bridge is serialized by a
+ * lock of that key, held across {@code bridge.seed} (which probes the origin) and never while taking another
+ * key's lock; inside it only the parts' own short locks are taken, so there is no lock order to get wrong.
+ * Other races between two requests for one file end the same either way: hashing is one job per key
+ * ({@link HashJobs#submit}), and {@link SeededTorrents#publish} keeps the two registries consistent.
  */
 public final class SiteTorrents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteTorrents.class);
@@ -64,6 +65,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final LinkPreparer preparer;
     private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
+    private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
     /**
      * Opens the metadata directory and reads which torrents it holds (so magnet links are known before any file
@@ -184,8 +186,24 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
-    /** Seeds a stored entry (dressed with the current trackers) and makes it its path's current torrent. */
+    /**
+     * Seeds a stored entry (dressed with the current trackers) and makes it its path's current torrent. One key is
+     * registered by one thread at a time (the bridge refuses to start seeding an info hash twice at once): a
+     * per-key lock, held across {@code bridge.seed} (which probes the origin), and checked again once held.
+     */
     private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin) {
+        Object lock = registering.computeIfAbsent(e.key(), k -> new Object());
+        try {
+            synchronized (lock) {
+                Optional<SeededTorrents.Seeded> done = seeded.byKey(e.key()).filter(s -> s.handle().state() == SeedState.SEEDING);
+                return done.isPresent() ? done.get() : seedAndPublish(e, origin);
+            }
+        } finally {
+            registering.remove(e.key(), lock);
+        }
+    }
+
+    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin) {
         SeedHandle handle = bridge.seed(probe.originUrl(e.path()), dress(e), origin);
         Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
         if (replaced.isPresent()) {
