@@ -92,7 +92,10 @@ class BrowserIT {
                 assertEquals(1, browser.findElements(By.cssSelector("tr.totals")).size());
                 assertTrue(browser.findElement(By.cssSelector("tr.totals")).getText().contains("MiB"),
                         browser.findElement(By.cssSelector("tr.totals")).getText());
-                browser.findElement(By.cssSelector("th.uploaded a")).click();
+                // (the page reloads itself every 5 s, so follow the header's link rather than racing a click)
+                String sortBy = browser.findElement(By.cssSelector("th.uploaded a")).getAttribute("href");
+                assertTrue(sortBy.endsWith("?sort=uploaded"), sortBy);
+                browser.get(sortBy);
                 assertTrue(browser.getCurrentUrl().endsWith("?sort=uploaded"), browser.getCurrentUrl());
                 assertEquals(3, browser.findElements(By.cssSelector("tr.torrent")).size());
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("status-page.png"),
