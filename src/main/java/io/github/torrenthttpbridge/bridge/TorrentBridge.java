@@ -50,8 +50,10 @@ public final class TorrentBridge implements AutoCloseable {
 
     private TorrentBridge(BridgeConfig config) {
         this.config = config;
-        int port = config.port() != 0 ? config.port() : freeTcpPort(config);
-        int dhtPort = config.dhtPort() != 0 ? config.dhtPort() : freeUdpPort(config);
+        // Bt binds on its own threads and only logs a failure there, so the ports are checked here first: bound,
+        // then closed just before the engine starts (an engine that binds for real throws the same exception).
+        int port = config.port() != 0 ? checkTcpPort(config) : freeTcpPort(config);
+        int dhtPort = config.dhtPort() == 0 ? freeUdpPort(config) : config.dhtEnabled() ? checkUdpPort(config) : config.dhtPort();
         this.origin = new OriginClient(config.origin());
         this.cache = new PieceCache(config.cacheBytes());
         try {
@@ -66,7 +68,11 @@ public final class TorrentBridge implements AutoCloseable {
         }
     }
 
-    /** Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns. */
+    /**
+     * Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns.
+     *
+     * @throws PortUnavailableException if the peer port or (with the DHT on) the DHT port cannot be bound
+     */
     public static TorrentBridge start(BridgeConfig config) {
         TorrentBridge b = new TorrentBridge(config);
         LOG.info("bridge listening for peers on {}:{}, peer id {}", config.bindAddress().getHostAddress(),
@@ -274,6 +280,24 @@ public final class TorrentBridge implements AutoCloseable {
         }
         engine.close();
         origin.close();
+    }
+
+    private static int checkTcpPort(BridgeConfig config) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(config.bindAddress(), config.port()));
+            return config.port();
+        } catch (IOException e) {
+            throw new PortUnavailableException(PortUnavailableException.Use.PEERS, config.bindAddress(), config.port(), e);
+        }
+    }
+
+    private static int checkUdpPort(BridgeConfig config) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(config.bindAddress(), config.dhtPort()))) {
+            return config.dhtPort();
+        } catch (IOException e) {
+            throw new PortUnavailableException(PortUnavailableException.Use.DHT, config.bindAddress(), config.dhtPort(), e);
+        }
     }
 
     private static int freeTcpPort(BridgeConfig config) {

@@ -28,13 +28,13 @@ final class ConfigurationMetadata {
                 + "\"torrent-http-bridge: seeds the site's files over BitTorrent\", \"sourceType\": \""
                 + TorrentBridgeAutoConfiguration.class.getName() + "\"}\n  ],\n  \"properties\": [\n");
         boolean first = true;
-        for (Map.Entry<String, String[]> e : BridgeSettings.PARAMETERS.entrySet()) {
-            String def = e.getValue()[0];
+        for (var e : BridgeSettings.parameters()) {
+            String def = e.shownDefault();
             String type = def.equals("true") || def.equals("false") ? "java.lang.Boolean"
                     : def.matches("\\d+") ? "java.lang.Long" : "java.lang.String";
-            sb.append(first ? "" : ",\n").append("    {\"name\": ").append(quote(e.getKey()))
+            sb.append(first ? "" : ",\n").append("    {\"name\": ").append(quote(e.name()))
                     .append(", \"type\": ").append(quote(type))
-                    .append(", \"description\": ").append(quote(capitalize(e.getValue()[1]) + "."));
+                    .append(", \"description\": ").append(quote(capitalize(e.doc()) + "."));
             if (!def.isEmpty() && !def.startsWith("(")) {
                 sb.append(", \"defaultValue\": ").append(type.equals("java.lang.String") ? quote(def) : def);
             }

@@ -22,7 +22,7 @@ final class SpringSettings {
     static Map<String, String> read(Environment environment) {
         Binder binder = Binder.get(environment);
         Map<String, String> out = new LinkedHashMap<>();
-        for (String name : BridgeSettings.PARAMETERS.keySet()) {
+        for (String name : BridgeSettings.parameters().stream().map(p -> p.name()).toList()) {
             var single = binder.bind(name, String.class);
             if (single.isBound()) {
                 out.put(name, single.get());

@@ -70,13 +70,18 @@ class CrashRestartIT {
         } finally {
             first.close();
         }
+        int checked = 0;
         try (Stream<Path> files = Files.list(f.metadata)) {
             for (Path p : files.toList()) {
-                if (p.toString().endsWith(".torrent")) {
-                    TorrentMetadata.parse(Files.readAllBytes(p));   // throws if corrupt
+                if (p.toString().endsWith(".info")) {
+                    // throws if corrupt
+                    io.github.torrenthttpbridge.torrent.TorrentCreator.fromInfo(Files.readAllBytes(p),
+                            io.github.torrenthttpbridge.torrent.TorrentCreator.Options.defaults());
+                    checked++;
                 }
             }
         }
+        assertTrue(checked >= 1, "other.bin's info is stored");
 
         try (Processes.Background second = Processes.start(cmd)) {
             second.await("\"port\": (\\d+)", Duration.ofSeconds(30));

@@ -81,15 +81,15 @@ class TorrentBridgeAutoConfigurationTest {
     @Test
     void everyFilterParameterIsInTheConfigurationMetadata() {
         String json = ConfigurationMetadata.json();
-        for (Map.Entry<String, String[]> e : BridgeSettings.PARAMETERS.entrySet()) {
-            assertTrue(json.contains("{\"name\": \"" + e.getKey() + "\""), e.getKey());
+        for (var e : BridgeSettings.parameters()) {
+            assertTrue(json.contains("{\"name\": \"" + e.name() + "\""), e.name());
         }
         assertTrue(json.contains("\"name\": \"torrent-bridge.port\", \"type\": \"java.lang.Long\""), json);
         assertTrue(json.contains("\"defaultValue\": 6881"), json);
         assertTrue(json.contains("\"name\": \"torrent-bridge.dht\", \"type\": \"java.lang.Boolean\""), json);
         // parenthesized defaults are descriptions of a computed default, not values
         assertFalse(json.contains("\"defaultValue\": \"(derived)\""), json);
-        assertEquals(BridgeSettings.PARAMETERS.size(), json.split("\"sourceType\"").length - 2);
+        assertEquals(BridgeSettings.parameters().size(), json.split("\"sourceType\"").length - 2);
     }
 
     @Test
