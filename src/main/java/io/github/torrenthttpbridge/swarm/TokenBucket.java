@@ -1,6 +1,9 @@
 package io.github.torrenthttpbridge.swarm;
 
-/** A token bucket holding at most one second's worth of tokens; not thread-safe (used under the schedule's lock). */
+/**
+ * A token bucket that holds one tick's worth of tokens (at least one), so no second ever sees more than the rate plus
+ * a tenth; not thread-safe (used under the schedule's lock).
+ */
 final class TokenBucket {
     private final double perMilli;
     private final double capacity;
@@ -9,7 +12,7 @@ final class TokenBucket {
 
     TokenBucket(double perSecond, long now) {
         this.perMilli = perSecond / 1000.0;
-        this.capacity = Math.max(1, perSecond);
+        this.capacity = Math.max(1, perSecond * Announcer.TICK_MILLIS / 1000.0);
         this.tokens = capacity;
         this.last = now;
     }
