@@ -65,9 +65,15 @@ public final class TorrentBridge implements AutoCloseable {
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
                     config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES);
-            // during the switch-over from Bt: THB_ENGINE=wire selects the new engine
-            this.engine = "wire".equals(System.getenv("THB_ENGINE")) ? new WireEngine(ec) : new BtEngine(ec);
-            engine.start();
+            // during the switch-over from Bt: THB_ENGINE=bt selects the old engine
+            this.engine = "bt".equals(System.getenv("THB_ENGINE")) ? new BtEngine(ec) : new WireEngine(ec);
+            try {
+                engine.start();
+            } catch (io.github.torrenthttpbridge.engine.EngineStartException e) {
+                boolean dht = e.getMessage().contains("DHT");
+                throw new PortUnavailableException(dht ? PortUnavailableException.Use.DHT : PortUnavailableException.Use.PEERS,
+                        config.bindAddress(), dht ? dhtPort : port, e);
+            }
         } catch (RuntimeException e) {
             origin.close();
             throw e;

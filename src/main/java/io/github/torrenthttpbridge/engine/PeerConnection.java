@@ -117,7 +117,7 @@ final class PeerConnection extends AbstractConnection.NonBlocking {
                 }
             }
         } catch (ProtocolException e) {
-            drop(e.getMessage());
+            drop(e.kind, e.getMessage());
         } catch (Throwable e) {
             LOG.debug("connection to {} failed", remoteName, e);
             close(e.toString());
@@ -295,7 +295,7 @@ final class PeerConnection extends AbstractConnection.NonBlocking {
     }
 
     /** Disconnects a peer that broke the rules, counted once as dropped. */
-    void drop(String why) {
+    void drop(String kind, String why) {
         synchronized (this) {
             if (state == State.CLOSED || countedDropped) {
                 return;
@@ -306,7 +306,7 @@ final class PeerConnection extends AbstractConnection.NonBlocking {
             refuse(why);
             return;
         }
-        engine.dropped(this, why);
+        engine.dropped(this, kind, why);
         close(why);
     }
 
@@ -369,8 +369,15 @@ final class PeerConnection extends AbstractConnection.NonBlocking {
 
     /** What the peer sent breaks the protocol: it is dropped. */
     static final class ProtocolException extends RuntimeException {
+        final String kind;
+
         ProtocolException(String message) {
+            this("protocol_error", message);
+        }
+
+        ProtocolException(String kind, String message) {
             super(message);
+            this.kind = kind;
         }
     }
 }

@@ -36,6 +36,9 @@ public interface PeerEngine extends AutoCloseable {
     /** Peers disconnected for breaking the protocol, flooding or not reading, since start. */
     long peersDropped();
 
+    /** {@link #peersDropped()} by reason: protocol_error, bad_request, flood, not_reading. */
+    java.util.Map<String, Long> peersDroppedByReason();
+
     /** Incoming connections closed before a valid handshake for a seeded torrent, since start. */
     long handshakesRefused();
 

@@ -152,7 +152,7 @@ final class PeerSession {
         }
         if (requested.size() >= engine.maxOutstandingPerPeer()) {
             torrent.blocksRefused.increment();
-            conn.drop("more than " + engine.maxOutstandingPerPeer()
+            conn.drop("flood", "more than " + engine.maxOutstandingPerPeer()
                     + " block requests outstanding (flooding, or not reading)");
             return;
         }

@@ -20,7 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.torrenthttpbridge.dht.DhtConfig;
+import io.github.torrenthttpbridge.dht.DhtNode;
 import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.swarm.Announcer;
+import io.github.torrenthttpbridge.swarm.AnnouncerConfig;
+import io.github.torrenthttpbridge.tracker.TrackerClient;
+import io.github.torrenthttpbridge.tracker.TrackerClientConfig;
 import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.eclipse.jetty.io.Connection;
@@ -61,10 +67,13 @@ public final class WireEngine implements PeerEngine {
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger established = new AtomicInteger();
-    private final LongAdder dropped = new LongAdder();
+    private final Map<String, LongAdder> droppedBy = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final LongAdder uploadedTotal = new LongAdder();
     private ServerSocketChannel server;
+    private DhtNode dht;
+    private TrackerClient trackers;
+    private Announcer announcer;
     private volatile int port;
     private volatile boolean closed;
 
@@ -104,9 +113,34 @@ public final class WireEngine implements PeerEngine {
         }
         port = server.socket().getLocalPort();
         selectors.acceptor(server);
+        startSwarm();
         every(1, this::sweep);
         every(10, choker::rotate);
         LOG.info("peer engine listening on {}:{}", config.bindAddress().getHostAddress(), port);
+    }
+
+    /** The DHT node (our own port, no Bt runtime) and the announcer that makes every torrent findable. */
+    private void startSwarm() {
+        if (config.dhtEnabled()) {
+            try {
+                dht = DhtNode.start(DhtConfig.builder().bindAddress(config.bindAddress()).port(config.dhtPort())
+                        .bootstrapNodes(config.dhtBootstrap()).publicRouters(config.dhtPublicRouters())
+                        .ipv6(config.bindAddress() instanceof java.net.Inet6Address).build());
+            } catch (IOException | RuntimeException e) {
+                stopQuietly();
+                throw new EngineStartException("cannot start the DHT node on UDP " + config.bindAddress().getHostAddress()
+                        + ":" + config.dhtPort() + " (" + e.getMessage() + ")", e);
+            }
+        }
+        trackers = new TrackerClient(TrackerClientConfig.defaults());
+        long spread = Math.max(1, Math.min(30, config.peerDiscoveryInterval().toSeconds()));
+        announcer = new Announcer(AnnouncerConfig.builder().firstAnnounceSpread(java.time.Duration.ofSeconds(spread))
+                .build(), dht, trackers, port, peerId);
+        announcer.onPeers(this::connectTo);
+        announcer.uploadedBytes(h -> {
+            SeedTorrent t = torrents.get(h);
+            return t == null ? 0 : t.uploaded();
+        });
     }
 
     private void every(long seconds, Runnable task) {
@@ -143,7 +177,7 @@ public final class WireEngine implements PeerEngine {
                 }
             }
             if (blocked > STALL_DROP_NANOS) {
-                c.drop("a write to it has been blocked for more than "
+                c.drop("not_reading", "a write to it has been blocked for more than "
                         + TimeUnit.NANOSECONDS.toSeconds(STALL_DROP_NANOS) + " s (it does not read)");
             }
         }
@@ -156,6 +190,9 @@ public final class WireEngine implements PeerEngine {
             throw new IllegalStateException("already seeding " + torrent.infoHash());
         }
         byReq2.put(InfoHash.of(MseHandshake.req2(t.infoHash)), t.infoHash);
+        if (announcer != null && !torrent.isPrivate()) {
+            announcer.add(torrent.infoHash(), announceTiers);
+        }
         LOG.debug("seeding {} ({})", torrent.name(), torrent.infoHash());
         return t;
     }
@@ -167,6 +204,9 @@ public final class WireEngine implements PeerEngine {
             return;
         }
         t.removed = true;
+        if (announcer != null) {
+            announcer.remove(infoHash);
+        }
         byReq2.remove(InfoHash.of(MseHandshake.req2(t.infoHash)));
         for (PeerConnection c : t.peers) {
             c.close("torrent removed");
@@ -313,8 +353,9 @@ public final class WireEngine implements PeerEngine {
         LOG.debug("refused connection from {}: {}", c.remoteName(), why);
     }
 
-    void dropped(PeerConnection c, String why) {
-        dropped.increment();
+    /** A peer dropped for {@code kind}: protocol_error, bad_request, flood or not_reading. */
+    void dropped(PeerConnection c, String kind, String why) {
+        droppedBy.computeIfAbsent(kind, k -> new LongAdder()).increment();
         LOG.info("disconnecting peer {}: {}", c.remoteName(), why);
     }
 
@@ -332,7 +373,14 @@ public final class WireEngine implements PeerEngine {
 
     @Override
     public long peersDropped() {
-        return dropped.sum();
+        return droppedBy.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public Map<String, Long> peersDroppedByReason() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        droppedBy.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     @Override
@@ -357,7 +405,7 @@ public final class WireEngine implements PeerEngine {
 
     @Override
     public Optional<String> dhtNodeIdHex() {
-        return Optional.empty();
+        return dht == null ? Optional.empty() : dht.nodeIdHex();
     }
 
     @Override
@@ -386,6 +434,15 @@ public final class WireEngine implements PeerEngine {
     }
 
     private void stopQuietly() {
+        for (AutoCloseable c : new AutoCloseable[] {announcer, trackers, dht}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.debug("closing {}", c, e);
+            }
+        }
         try {
             if (server != null) {
                 server.close();
