@@ -39,7 +39,7 @@ class OutgoingEncryptionIT {
     void theBridgeDialsAnEncryptionOnlyLeecher() throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         Path file = www.resolve("enc.bin");
-        HostilePeersTest.writeRandom(file, 16 * 1024 * 1024, 5);
+        HostilePeersIT.writeRandom(file, 16 * 1024 * 1024, 5);
         TorrentMetadata t;
         try (InputStream in = Files.newInputStream(file)) {
             t = TorrentCreator.create(in, Files.size(file), "enc.bin", TorrentCreator.Options.defaults(),

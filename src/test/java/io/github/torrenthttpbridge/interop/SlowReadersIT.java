@@ -47,11 +47,11 @@ class SlowReadersIT {
     void neverReadingPeersDoNotSlowAnHonestLeecher() throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         Path file = www.resolve("slow.bin");
-        HostilePeersTest.writeRandom(file, SIZE, 77);
+        HostilePeersIT.writeRandom(file, SIZE, 77);
         TorrentMetadata t;
         try (InputStream in = Files.newInputStream(file)) {
             t = TorrentCreator.create(in, SIZE, "slow.bin", TorrentCreator.Options.defaults()
-                    .withPieceSize(HostilePeersTest.PIECE), ProgressListener.NONE);
+                    .withPieceSize(HostilePeersIT.PIECE), ProgressListener.NONE);
         }
         Path torrentFile = dir.resolve("slow.torrent");
         Files.write(torrentFile, t.encoded());
@@ -104,15 +104,15 @@ class SlowReadersIT {
     /** Opens a connection, asks for 1,500 blocks, never reads; when the bridge drops it, opens the next one. */
     private static void neverRead(int port, TorrentMetadata t, AtomicBoolean stop, AtomicInteger opened) {
         while (!stop.get()) {
-            try (HostilePeersTest.RawPeer p = HostilePeersTest.RawPeer.connect(port)) {
+            try (HostilePeersIT.RawPeer p = HostilePeersIT.RawPeer.connect(port)) {
                 opened.incrementAndGet();
                 p.handshake(t);
                 p.interestedAndUnchoked();
-                int perPiece = HostilePeersTest.PIECE / HostilePeersTest.BLOCK;
+                int perPiece = HostilePeersIT.PIECE / HostilePeersIT.BLOCK;
                 ByteBuffer batch = ByteBuffer.allocate(REQUESTS * 17);
                 for (int i = 0; i < REQUESTS; i++) {
-                    batch.putInt(13).put((byte) 6).putInt(i / perPiece).putInt(i % perPiece * HostilePeersTest.BLOCK)
-                            .putInt(HostilePeersTest.BLOCK);
+                    batch.putInt(13).put((byte) 6).putInt(i / perPiece).putInt(i % perPiece * HostilePeersIT.BLOCK)
+                            .putInt(HostilePeersIT.BLOCK);
                 }
                 p.raw(batch.array());
                 while (!stop.get()) {
