@@ -1,10 +1,6 @@
 package io.github.torrenthttpbridge.bridge;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.torrenthttpbridge.engine.BtEngine;
 import io.github.torrenthttpbridge.engine.EngineConfig;
 import io.github.torrenthttpbridge.engine.PeerEngine;
 import io.github.torrenthttpbridge.engine.WireEngine;
@@ -54,10 +49,9 @@ public final class TorrentBridge implements AutoCloseable {
 
     private TorrentBridge(BridgeConfig config) {
         this.config = config;
-        // Bt binds on its own threads and only logs a failure there, so the ports are checked here first: bound,
-        // then closed just before the engine starts (an engine that binds for real throws the same exception).
-        int port = config.port() != 0 ? checkTcpPort(config) : freeTcpPort(config);
-        int dhtPort = config.dhtPort() == 0 ? freeUdpPort(config) : config.dhtEnabled() ? checkUdpPort(config) : config.dhtPort();
+        // the engine binds both ports itself (0: any free one) and says which one it could not bind
+        int port = config.port();
+        int dhtPort = config.dhtPort();
         this.origin = new OriginClient(config.origin());
         this.cache = new PieceCache(config.cacheBytes());
         try {
@@ -65,8 +59,7 @@ public final class TorrentBridge implements AutoCloseable {
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
                     config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES);
-            // during the switch-over from Bt: THB_ENGINE=bt selects the old engine
-            this.engine = "bt".equals(System.getenv("THB_ENGINE")) ? new BtEngine(ec) : new WireEngine(ec);
+            this.engine = new WireEngine(ec);
             try {
                 engine.start();
             } catch (io.github.torrenthttpbridge.engine.EngineStartException e) {
@@ -292,40 +285,5 @@ public final class TorrentBridge implements AutoCloseable {
         }
         engine.close();
         origin.close();
-    }
-
-    private static int checkTcpPort(BridgeConfig config) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(config.bindAddress(), config.port()));
-            return config.port();
-        } catch (IOException e) {
-            throw new PortUnavailableException(PortUnavailableException.Use.PEERS, config.bindAddress(), config.port(), e);
-        }
-    }
-
-    private static int checkUdpPort(BridgeConfig config) {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(config.bindAddress(), config.dhtPort()))) {
-            return config.dhtPort();
-        } catch (IOException e) {
-            throw new PortUnavailableException(PortUnavailableException.Use.DHT, config.bindAddress(), config.dhtPort(), e);
-        }
-    }
-
-    private static int freeTcpPort(BridgeConfig config) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(config.bindAddress(), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free TCP port on " + config.bindAddress(), e);
-        }
-    }
-
-    private static int freeUdpPort(BridgeConfig config) {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(config.bindAddress(), 0))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free UDP port on " + config.bindAddress(), e);
-        }
     }
 }

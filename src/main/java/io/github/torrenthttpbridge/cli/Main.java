@@ -36,12 +36,8 @@ public final class Main implements Runnable {
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
-        setDefault("org.slf4j.simpleLogger.log.bt", "warn");
-        setDefault("org.slf4j.simpleLogger.log.bt.service.ClasspathApplicationService", "error");
         setDefault("org.slf4j.simpleLogger.log.the8472", "warn");
         setDefault("org.slf4j.simpleLogger.log.lbms", "warn");
-        // Bt reports its own listener being closed at shutdown as an "Unexpected error" with a stack trace
-        setDefault("org.slf4j.simpleLogger.log.bt.net.IncomingConnectionListener", "off");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     }
 

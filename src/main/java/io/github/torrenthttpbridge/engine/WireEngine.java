@@ -295,8 +295,10 @@ public final class WireEngine implements PeerEngine {
         return TimeUnit.SECONDS.toNanos(10);
     }
 
+    /** The DHT node's UDP port (told to peers that support the DHT), 0 when it does not run. */
     int dhtPort() {
-        return config.dhtEnabled() ? config.dhtPort() : 0;
+        DhtNode d = dht;
+        return d == null ? 0 : d.port();
     }
 
     int cryptoProvide() {
