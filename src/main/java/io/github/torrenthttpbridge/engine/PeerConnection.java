@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * One peer's TCP connection: reads and frames what the peer sends (after the optional MSE handshake and the
  * BitTorrent handshake), and writes through its own bounded {@link SendQueue}, so a peer that does not read only
  * ever holds up itself. Protocol decisions live in {@link PeerSession}; all state is guarded by this object's lock.
- * Reading never blocks (pieces are claimed asynchronously), so jetty-io runs it on the selector thread itself
- * ({@link AbstractConnection.NonBlocking}): no hand-off to another thread per read.
+ * Reading never blocks (pieces are claimed asynchronously), so its callback says so ({@code NON_BLOCKING}) and
+ * jetty-io runs it on the selector thread itself: no hand-off to another thread per read. (Written against the
+ * {@code EndPoint.fillInterested(Callback)} API that Jetty 12.0 and 12.1 share: Spring Boot 3.5 manages 12.0.)
  */
-final class PeerConnection extends AbstractConnection.NonBlocking {
+final class PeerConnection extends AbstractConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     private static final int INITIAL_BUFFER = 16 * 1024;
 
@@ -55,6 +57,28 @@ final class PeerConnection extends AbstractConnection.NonBlocking {
         this.remoteName = remote instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote);
         this.state = outgoing ? State.HANDSHAKE : State.DETECT;
+    }
+
+    private final Callback readable = new Callback() {
+        @Override
+        public void succeeded() {
+            onFillable();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            close("read failed: " + cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    };
+
+    @Override
+    public void fillInterested() {
+        getEndPoint().fillInterested(readable);
     }
 
     String remoteName() {

@@ -123,6 +123,12 @@ public final class WireEngine implements PeerEngine {
     private void startSwarm() {
         if (config.dhtEnabled()) {
             try {
+                if (config.dhtPort() != 0) {
+                    // mldht binds on its own thread and only logs a failure there: check the port here first
+                    try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+                        probe.bind(new InetSocketAddress(config.bindAddress(), config.dhtPort()));
+                    }
+                }
                 dht = DhtNode.start(DhtConfig.builder().bindAddress(config.bindAddress()).port(config.dhtPort())
                         .bootstrapNodes(config.dhtBootstrap()).publicRouters(config.dhtPublicRouters())
                         .ipv6(config.bindAddress() instanceof java.net.Inet6Address).build());
@@ -133,7 +139,7 @@ public final class WireEngine implements PeerEngine {
             }
         }
         trackers = new TrackerClient(TrackerClientConfig.defaults());
-        long spread = Math.max(1, Math.min(30, config.peerDiscoveryInterval().toSeconds()));
+        long spread = Math.max(1, Math.min(5, config.peerDiscoveryInterval().toSeconds()));
         announcer = new Announcer(AnnouncerConfig.builder().firstAnnounceSpread(java.time.Duration.ofSeconds(spread))
                 .build(), dht, trackers, port, peerId);
         announcer.onPeers(this::connectTo);

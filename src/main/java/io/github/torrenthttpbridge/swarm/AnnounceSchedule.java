@@ -80,6 +80,7 @@ final class AnnounceSchedule {
         long trackerDue;
         String announcedTo;
         byte failedRounds;
+        byte dhtFailures;
         boolean removed;
 
         Torrent(InfoHash hash, String[][] tiers) {
@@ -340,11 +341,16 @@ final class AnnounceSchedule {
     private void announceDht(Torrent t) {
         CompletableFuture<Integer> f;
         try {
-            f = deadline(dht.announce(t.hash, peerPort, p -> deliver(t.hash, p)));
+            // peers found on the DHT are not handed on: they look the bridge up there themselves and dial it (the
+            // bridge's announce makes sure they can); only tracker peers are offered to the engine to dial
+            f = deadline(dht.announce(t.hash, peerPort, p -> { }));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((acks, error) -> dhtDone(t, error == null && acks != null && acks > 0));
+        f.whenComplete((acks, error) -> {
+            LOG.debug("DHT announce of {}: {}", t.hash, error != null ? error.toString() : acks + " nodes took it");
+            dhtDone(t, error == null && acks != null && acks > 0);
+        });
     }
 
     private synchronized void dhtDone(Torrent t, boolean ok) {
@@ -352,8 +358,12 @@ final class AnnounceSchedule {
         long interval = config.dhtInterval().toMillis();
         if (ok) {
             dhtOk++;
+            t.dhtFailures = 0;
         } else {
             dhtFailed++;
+            // soon at first (a young routing table often loses its first nodes), then backing off to 2 min
+            t.dhtFailures = (byte) Math.min(4, t.dhtFailures + 1);
+            interval = Math.min(interval, TimeUnit.SECONDS.toMillis(15) << (t.dhtFailures - 1));
             interval = Math.min(interval, TimeUnit.MINUTES.toMillis(2));
         }
         t.dhtDue = clock.getAsLong() + (long) (interval * (0.75 + 0.5 * random.nextDouble()));

@@ -127,7 +127,7 @@ public final class Announcer implements AutoCloseable {
         return schedule.remove(infoHash);
     }
 
-    /** Where peers learnt from the DHT and trackers go (called on I/O threads; must not block). */
+    /** Where peers learnt from trackers go (called on I/O threads; must not block); DHT peers find us themselves. */
     public void onPeers(BiConsumer<InfoHash, InetSocketAddress> sink) {
         schedule.peerSink = Objects.requireNonNull(sink, "sink");
     }
