@@ -17,7 +17,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
                            int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
                            Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
-                           long maxUploadBytesPerSecond) {
+                           long maxUploadBytesPerSecond, long diskCacheBytes, java.nio.file.Path diskCacheDir) {
 
     public BridgeConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
@@ -44,6 +44,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         b.origin = origin;
         b.maxOutstandingPerPeer = maxOutstandingPerPeer;
         b.maxUploadBytesPerSecond = maxUploadBytesPerSecond;
+        b.diskCacheBytes = diskCacheBytes;
+        b.diskCacheDir = diskCacheDir;
         return b;
     }
 
@@ -64,6 +66,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         private OriginClientConfig origin = OriginClientConfig.defaults();
         private int maxOutstandingPerPeer = 2048;
         private long maxUploadBytesPerSecond = 0;
+        private long diskCacheBytes = 1024L * 1024 * 1024;
+        private java.nio.file.Path diskCacheDir;
 
         private Builder() {
             try {
@@ -117,6 +121,25 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         /** Memory for verified pieces, shared by all torrents. Default 128 MiB. */
         public Builder cacheMiB(long mib) {
             this.cacheBytes = mib * 1024 * 1024;
+            return this;
+        }
+
+        /**
+         * Disk for verified spans below the memory cache, shared by all torrents; 0 turns the disk tier off.
+         * Default 1 GiB. While it holds a file, the origin serves each byte of it about once, however many peers
+         * ask and in whatever order. Pieces read back from it are verified again before use.
+         */
+        public Builder diskCacheMiB(long mib) {
+            this.diskCacheBytes = mib * 1024 * 1024;
+            return this;
+        }
+
+        /**
+         * Directory of the disk cache: span files in it are deleted at start and at close, and it is locked so one
+         * bridge uses it. Default: a new temporary directory, removed at close.
+         */
+        public Builder diskCacheDir(java.nio.file.Path dir) {
+            this.diskCacheDir = dir;
             return this;
         }
 
@@ -175,6 +198,9 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             if (cacheBytes < 0) {
                 throw new IllegalArgumentException("cacheMiB must not be negative");
             }
+            if (diskCacheBytes < 0) {
+                throw new IllegalArgumentException("diskCacheMiB must not be negative");
+            }
             if (minFetchBytes < 16 * 1024 || minFetchBytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("minFetchBytes must be between 16 KiB and 64 MiB, got " + minFetchBytes);
             }
@@ -198,7 +224,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             }
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
-                    maxOutstandingPerPeer, maxUploadBytesPerSecond);
+                    maxOutstandingPerPeer, maxUploadBytesPerSecond, diskCacheBytes, diskCacheDir);
         }
 
         private static void checkPort(String name, int p) {

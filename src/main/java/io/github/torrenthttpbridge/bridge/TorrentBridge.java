@@ -53,7 +53,12 @@ public final class TorrentBridge implements AutoCloseable {
         int port = config.port() != 0 ? config.port() : freeTcpPort(config);
         int dhtPort = config.dhtPort() != 0 ? config.dhtPort() : freeUdpPort(config);
         this.origin = new OriginClient(config.origin());
-        this.cache = new PieceCache(config.cacheBytes());
+        try {
+            this.cache = newCache(config);
+        } catch (RuntimeException e) {
+            origin.close();
+            throw e;
+        }
         try {
             this.engine = new BtEngine(new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
@@ -61,9 +66,24 @@ public final class TorrentBridge implements AutoCloseable {
                     config.maxUploadBytesPerSecond()));
             engine.start();
         } catch (RuntimeException e) {
+            cache.close();
             origin.close();
             throw e;
         }
+    }
+
+    private static PieceCache newCache(BridgeConfig config) {
+        if (config.diskCacheBytes() == 0) {
+            return new PieceCache(config.cacheBytes());
+        }
+        boolean temporary = config.diskCacheDir() == null;
+        java.nio.file.Path dir;
+        try {
+            dir = temporary ? java.nio.file.Files.createTempDirectory("torrent-bridge-cache") : config.diskCacheDir();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a temporary directory for the disk cache", e);
+        }
+        return new PieceCache(config.cacheBytes(), dir, config.diskCacheBytes(), temporary);
     }
 
     /** Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns. */
@@ -234,6 +254,18 @@ public final class TorrentBridge implements AutoCloseable {
         }
         engine.close();
         origin.close();
+        cache.close();
+    }
+
+    /**
+     * Live figures of the whole bridge: memory and disk use, and the counters that show nothing is left behind
+     * (in-flight origin fetches, read permits, piece claims and pending loads all return to 0 once peers are idle).
+     */
+    public BridgeCounters counters() {
+        PieceCache.Counters c = cache.counters();
+        return new BridgeCounters(c.memoryBytes(), c.memoryMax(), c.pinnedSpans(), c.diskBytes(), c.diskMax(),
+                origin.inFlight(), engine.readPermitsHeld(), engine.openPieceClaims(), c.claims(), c.pendingLoads(),
+                origin.deadlinesHit());
     }
 
     private static int freeTcpPort(BridgeConfig config) {

@@ -248,6 +248,16 @@ public final class BtEngine implements AutoCloseable {
         return guard.choked.sum();
     }
 
+    /** Read permits held now: block requests waiting for their piece (0 when none waits; none is ever left held). */
+    public int readPermitsHeld() {
+        return worker.permitsHeld();
+    }
+
+    /** Pieces asked of the torrents' piece sources and not yet released (0 when no block request is outstanding). */
+    public int openPieceClaims() {
+        return worker.openClaims();
+    }
+
     public int port() {
         return config.port();
     }

@@ -66,6 +66,22 @@ public final class PeerGuard {
     final LongAdder dropped = new LongAdder();
     final LongAdder choked = new LongAdder();
     final LongAdder handshakesRefused = new LongAdder();
+    private volatile CancelListener cancelListener = (peer, piece, offset, length) -> { };
+    private volatile Consumer<Peer> closedListener = peer -> { };
+
+    /** Told of every block request a peer cancels. */
+    interface CancelListener {
+        void cancelled(Peer peer, int piece, int offset, int length);
+    }
+
+    void onCancel(CancelListener listener) {
+        this.cancelListener = listener;
+    }
+
+    /** Told once of every watched connection found closed (within a sweep, a few hundred ms). */
+    void onConnectionClosed(Consumer<Peer> listener) {
+        this.closedListener = listener;
+    }
 
     PeerGuard(int maxOutstandingPerPeer) {
         this.maxOutstandingPerPeer = maxOutstandingPerPeer;
@@ -119,6 +135,7 @@ public final class PeerGuard {
     @Consumes
     public void consume(Cancel cancel, MessageContext context) {
         done(context.getPeer());
+        cancelListener.cancelled(context.getPeer(), cancel.getPieceIndex(), cancel.getOffset(), cancel.getLength());
     }
 
     /** Disconnects a misbehaving peer. */
@@ -171,7 +188,13 @@ public final class PeerGuard {
         long now = System.nanoTime();
         for (GuardedConnectionFactory.Watched c : connections) {
             if (c.isClosed()) {
-                connections.remove(c);
+                if (connections.remove(c)) {
+                    try {
+                        closedListener.accept(c.getRemotePeer());
+                    } catch (RuntimeException e) {
+                        LOG.warn("handling the closed connection of {} failed", c.getRemotePeer(), e);
+                    }
+                }
                 continue;
             }
             long since = c.writingSince;

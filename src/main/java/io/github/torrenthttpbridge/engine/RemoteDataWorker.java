@@ -49,11 +49,26 @@ final class RemoteDataWorker implements DataWorker {
     private final Semaphore pending;
     private final PeerGuard guard;
     private final UploadRate rate;
+    private final int maxPendingReads;
+    private final Claims claims = new Claims();
 
     RemoteDataWorker(int maxPendingReads, PeerGuard guard, long maxUploadBytesPerSecond) {
+        this.maxPendingReads = maxPendingReads;
         this.pending = new Semaphore(maxPendingReads);
         this.guard = guard;
         this.rate = maxUploadBytesPerSecond > 0 ? new UploadRate(maxUploadBytesPerSecond) : null;
+        guard.onCancel(claims::cancelled);
+        guard.onConnectionClosed(claims::peerGone);
+    }
+
+    /** Read permits held: block requests waiting for their piece (0 when none waits). */
+    int permitsHeld() {
+        return maxPendingReads - pending.availablePermits();
+    }
+
+    /** Pieces asked of a {@link PieceSource} and not yet released (0 when no request is outstanding). */
+    int openClaims() {
+        return claims.open();
     }
 
     Registration register(TorrentId id, TorrentMetadata torrent, PieceSource pieces) {
@@ -63,7 +78,10 @@ final class RemoteDataWorker implements DataWorker {
     }
 
     void unregister(TorrentId id) {
-        torrents.remove(id);
+        Registration r = torrents.remove(id);
+        if (r != null) {
+            claims.sourceGone(r.pieces);
+        }
     }
 
     @Override
@@ -101,9 +119,12 @@ final class RemoteDataWorker implements DataWorker {
             guard.done(peer);
             throw e;
         }
+        // every piece() is matched by one release(): when the block is written, refused, cancelled, or the peer gone
+        Claims.Claim claim = claims.open(r.pieces, peer, pieceIndex, offset, length);
         CompletableFuture<BlockRead> read = piece.handle((buf, error) -> {
             pending.release();
             if (error != null) {
+                claim.release();
                 guard.done(peer);
                 r.blocksRefused.increment();
                 if (!isStale(error)) {
@@ -119,6 +140,7 @@ final class RemoteDataWorker implements DataWorker {
                 ByteBuffer src = buf.duplicate();
                 src.position(offset).limit(offset + length);
                 target.put(src);
+                claim.release();
                 r.uploaded.add(length);
                 r.blocksServed.increment();
                 guard.done(peer);

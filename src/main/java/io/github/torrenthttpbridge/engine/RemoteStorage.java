@@ -46,14 +46,16 @@ final class RemoteStorage implements Storage {
             ByteBuffer piece;
             try {
                 piece = pieces.piece(index).join();
+                int n = Math.min(buffer.remaining(), piece.remaining() - within);
+                ByteBuffer src = piece.duplicate();
+                src.position(within).limit(within + n);
+                buffer.put(src);
+                return n;
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : e;
+            } finally {
+                pieces.release(index);
             }
-            int n = Math.min(buffer.remaining(), piece.remaining() - within);
-            ByteBuffer src = piece.duplicate();
-            src.position(within).limit(within + n);
-            buffer.put(src);
-            return n;
         }
 
         @Override

@@ -24,7 +24,8 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                              List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, URI origin,
                              Path metadataDir, long cacheMiB, List<String> trackers, boolean webSeed,
                              boolean injectLinks, List<String> injectPaths, String statusPath, int hashJobs,
-                             Duration maxWait, boolean tracker, URI publicUrl, Limits limits) {
+                             Duration maxWait, boolean tracker, URI publicUrl, Limits limits, long diskCacheMiB,
+                             Path diskCacheDir) {
 
     /**
      * Caps on what the public can make the bridge spend.
@@ -60,6 +61,8 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://<local address and port of the connector that took the first request><context path>; never taken from request headers (Host, X-Forwarded-*)");
         p("metadata-dir", "(temp dir)/torrent-bridge", "where generated torrents are kept across restarts; default under the context's jakarta.servlet.context.tempdir");
         p("cache-mib", "128", "memory for verified pieces, MiB");
+        p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again");
+        p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop");
         p("trackers", "", "announce URLs added to generated torrents and magnets, comma-separated");
         p("webseed", "true", "list the file's own URL as a web seed (BEP 19) in generated torrents");
         p("inject-links", "true", "add torrent and magnet links after links to bridged files in HTML pages");
@@ -141,6 +144,9 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         String md = p.raw("metadata-dir");
         Path metadataDir = md.startsWith("(") ? tempDir.resolve("torrent-bridge") : Path.of(md);
         long cache = p.longValue("cache-mib", 0, 1 << 20);
+        long diskCache = p.longValue("disk-cache-mib", 0, 1L << 30);
+        String dcd = p.raw("disk-cache-dir");
+        Path diskCacheDir = dcd.startsWith("(") ? metadataDir.resolve("piece-cache") : Path.of(dcd);
         List<String> trackers = p.list("trackers");
         for (String t : trackers) {
             if (!t.matches("(?i)(https?|udp)://.+")) {
@@ -175,7 +181,7 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                 p.longValue("metadata-max-mib", 1, 1L << 30));
         return new BridgeSettings(enabled, include, exclude, minSize, pieceSize, bind, port, dht, dhtPort,
                 List.copyOf(bootstrap), routers, origin, metadataDir, cache, trackers, webSeed, inject,
-                injectPaths, status, jobs, maxWait, tracker, publicUrl, limits);
+                injectPaths, status, jobs, maxWait, tracker, publicUrl, limits, diskCache, diskCacheDir);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

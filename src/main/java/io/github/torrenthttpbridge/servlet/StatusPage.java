@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
 import io.github.torrenthttpbridge.site.TorrentStatus;
@@ -26,6 +27,23 @@ final class StatusPage {
         };
     }
 
+    /** Origin bytes ÷ bytes uploaded, or null before any upload. */
+    static String ratioJson(SeedStats s) {
+        return s.uploaded() == 0 ? "null" : String.format(Locale.ROOT, "%.4f", s.originRatio());
+    }
+
+    static String ratioText(SeedStats s) {
+        return s.uploaded() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", s.originRatio());
+    }
+
+    static String cacheJson(BridgeCounters c) {
+        return "{\"memoryBytes\":" + c.memoryBytes() + ",\"memoryMaxBytes\":" + c.memoryMaxBytes()
+                + ",\"pinnedSpans\":" + c.pinnedSpans() + ",\"diskBytes\":" + c.diskBytes()
+                + ",\"diskMaxBytes\":" + c.diskMaxBytes() + ",\"originInFlight\":" + c.originInFlight()
+                + ",\"readPermitsHeld\":" + c.readPermitsHeld() + ",\"pendingLoads\":" + c.pendingLoads()
+                + ",\"pieceClaims\":" + c.engineClaims() + "}";
+    }
+
     static void render(BridgeContext b, HttpServletRequest request, HttpServletResponse response) throws IOException {
         List<TorrentStatus> all = b.site.all();
         response.setHeader("Cache-Control", "no-cache");
@@ -39,6 +57,7 @@ final class StatusPage {
                     + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
                     + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"peersDropped\":" + b.bridge.peersDropped()
                     + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
+                    + ",\"cache\":" + cacheJson(b.bridge.counters())
                     + "},\"torrents\":[");
             boolean first = true;
             for (TorrentStatus s : all) {
@@ -55,7 +74,9 @@ final class StatusPage {
                     SeedStats st = s.handle().stats();
                     w.print(",\"infohash\":" + Json.str(s.torrent().infoHash().hex()) + ",\"magnet\":" + Json.str(s.torrent().magnetLink())
                             + ",\"length\":" + s.torrent().length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
-                            + ",\"originBytes\":" + st.originBytes() + ",\"verificationFailures\":" + st.verificationFailures()
+                            + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
+                            + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
+                            + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
                             + ",\"trackerPeers\":" + b.tracker.peerCount(s.torrent().infoHash())
                             + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null)));
@@ -77,8 +98,14 @@ final class StatusPage {
         w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
                 + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
                 + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
+        BridgeCounters c = b.bridge.counters();
+        w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%.1f</b> of %d MiB (%d spans pinned by requests"
+                        + " being served) &middot; disk <b>%.1f</b> of %d MiB &middot; origin requests in flight %d</p>",
+                c.memoryBytes() / 1048576.0, c.memoryMaxBytes() >> 20, c.pinnedSpans(), c.diskBytes() / 1048576.0,
+                c.diskMaxBytes() >> 20, c.originInFlight()));
         w.println("<table><tr><th>file</th><th>state</th><th>info hash</th><th>peers</th><th>tracker peers</th><th>uploaded</th>"
-                + "<th>fetched from origin</th><th>verification failures</th><th>web seed requests</th><th>links</th></tr>");
+                + "<th>fetched from origin</th><th>origin ÷ uploaded</th><th>cache hits: memory / disk</th>"
+                + "<th>verification failures (origin / disk)</th><th>web seed requests</th><th>links</th></tr>");
         for (TorrentStatus s : all) {
             String st = state(s);
             if (s.progress() != null) {
@@ -90,11 +117,13 @@ final class StatusPage {
                 SeedStats x = s.handle().stats();
                 String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
                 w.print("<td><code>" + s.torrent().infoHash().hex() + "</code></td><td>" + x.peers() + "</td><td>" + b.tracker.peerCount(s.torrent().infoHash()) + "</td><td>" + x.uploaded()
-                        + "</td><td>" + x.originBytes() + "</td><td>" + x.verificationFailures() + "</td><td>" + b.site.webseedRequests(s.path())
+                        + "</td><td>" + x.originBytes() + "</td><td class=\"ratio\">" + ratioText(x) + "</td><td>" + x.cacheHits()
+                        + " / " + x.diskHits() + "</td><td>" + x.verificationFailures() + " / " + x.diskFailures()
+                        + "</td><td>" + b.site.webseedRequests(s.path())
                         + "</td><td><a href=\"" + base
                         + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
             } else {
-                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
+                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
             }
             w.println("</tr>");
         }
