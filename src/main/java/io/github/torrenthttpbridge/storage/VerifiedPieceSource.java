@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This is the one place pieces are verified: bytes from the origin, and bytes read back from the disk tier
  * (a piece that fails there is dropped from disk and fetched again; one that fails from the origin makes the
- * torrent stale). A span read right after the span before it starts a read-ahead of the next one.
+ * torrent stale). A span read right after the two spans before it starts a read-ahead of the next one.
  * Each {@link #piece} call claims (pins) its span in memory until its {@link #release}.
  *
  * <p>Pieces are fetched in aligned spans of whole pieces (at least {@code minFetchBytes}, so small pieces do
@@ -106,8 +106,10 @@ public final class VerifiedPieceSource implements PieceSource {
         CompletableFuture<PieceCache.Span> f = cache.claim(key, () -> loadSpan(span), loaded);
         if (!loaded[0]) {
             stats.cacheHits.increment();
-        } else if (span > 0 && span + 1 < spanCount && cache.inMemory(new PieceCache.Key(id, span - 1))) {
-            // the span before this one was read recently: someone reads in order, so fetch the next one now
+        } else if (span > 1 && span + 1 < spanCount && cache.inMemory(new PieceCache.Key(id, span - 1))
+                && cache.inMemory(new PieceCache.Key(id, span - 2))) {
+            // the two spans before this one were read recently: someone reads in order, so fetch the next one now
+            // (two, not one: peers picking pieces at random rarely find both, so they seldom cause a read-ahead)
             readAhead(span + 1);
         }
         return f.thenApply(loadedSpan -> {
