@@ -72,6 +72,8 @@ public final class TorrentBridge implements AutoCloseable {
         }
     }
 
+    private static final String TEMP_CACHE_PREFIX = "torrent-bridge-cache";
+
     private static PieceCache newCache(BridgeConfig config) {
         if (config.diskCacheBytes() == 0) {
             return new PieceCache(config.cacheBytes());
@@ -79,7 +81,11 @@ public final class TorrentBridge implements AutoCloseable {
         boolean temporary = config.diskCacheDir() == null;
         java.nio.file.Path dir;
         try {
-            dir = temporary ? java.nio.file.Files.createTempDirectory("torrent-bridge-cache") : config.diskCacheDir();
+            if (temporary) {
+                PieceCache.removeAbandonedDiskCaches(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+                        TEMP_CACHE_PREFIX);
+            }
+            dir = temporary ? java.nio.file.Files.createTempDirectory(TEMP_CACHE_PREFIX) : config.diskCacheDir();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a temporary directory for the disk cache", e);
         }

@@ -107,6 +107,56 @@ final class DiskTier implements SpanTier {
         return dir;
     }
 
+    /**
+     * Removes temporary disk-cache directories ({@code parent/prefix*}) that no running bridge holds (one whose
+     * process died before it could remove its own): their span files, their lock file, then the directory if it is
+     * empty. Returns how many were removed.
+     */
+    static int removeAbandoned(Path parent, String prefix) {
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, prefix + "*")) {
+            for (Path d : ds) {
+                // a lock file younger than a minute may belong to a bridge starting right now, before it locks
+                if (!Files.isDirectory(d) || !Files.exists(d.resolve(".lock")) || System.currentTimeMillis()
+                        - Files.getLastModifiedTime(d.resolve(".lock")).toMillis() < 60_000) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(d.resolve(".lock"), StandardOpenOption.WRITE)) {
+                    FileLock l;
+                    try {
+                        l = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        l = null;
+                    }
+                    if (l == null) {
+                        continue; // in use
+                    }
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                        for (Path f : files) {
+                            if (OURS.matcher(f.getFileName().toString()).matches()) {
+                                Files.deleteIfExists(f);
+                            }
+                        }
+                    }
+                    l.release();
+                }
+                Files.deleteIfExists(d.resolve(".lock"));
+                try {
+                    Files.deleteIfExists(d);
+                    n++;
+                } catch (IOException e) {
+                    LOG.debug("left {}: not empty", d);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot look for abandoned disk caches in {}: {}", parent, e.toString());
+        }
+        if (n > 0) {
+            LOG.info("removed {} disk cache directories left by bridges that did not stop cleanly", n);
+        }
+        return n;
+    }
+
     private int clean() throws IOException {
         int n = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

@@ -63,6 +63,14 @@ public final class PieceCache implements AutoCloseable {
         this(maxBytes, diskBytes > 0 ? new DiskTier(diskDir, diskBytes, deleteDirOnClose) : SpanTier.NONE);
     }
 
+    /**
+     * Removes disk caches in temporary directories {@code parent/prefix*} that no running bridge holds (left by a
+     * process that was killed); returns how many.
+     */
+    public static int removeAbandonedDiskCaches(Path parent, String prefix) {
+        return DiskTier.removeAbandoned(parent, prefix);
+    }
+
     PieceCache(long maxBytes, SpanTier disk) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("cache size must not be negative");

@@ -102,6 +102,31 @@ class DiskTierTest {
     }
 
     @Test
+    void cachesLeftByKilledBridgesAreRemovedButNotThoseInUse() throws Exception {
+        Path abandoned = Files.createDirectories(dir.resolve("tbc-dead"));
+        Files.write(abandoned.resolve(".lock"), new byte[0]);
+        Files.write(abandoned.resolve("abc-1.span"), new byte[100]);
+        Files.setLastModifiedTime(abandoned.resolve(".lock"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        Path starting = Files.createDirectories(dir.resolve("tbc-starting"));
+        Files.write(starting.resolve(".lock"), new byte[0]);
+        DiskTier live = new DiskTier(dir.resolve("tbc-live"), 1 << 20, true);
+        Files.setLastModifiedTime(dir.resolve("tbc-live").resolve(".lock"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000)); // old, but locked
+        live.put(new PieceCache.Key("abc", 1), new byte[][] {new byte[100]}, 100);
+        awaitWrites(live);
+        Path other = Files.createDirectories(dir.resolve("tbc-not-ours"));
+        Files.write(other.resolve("keep.txt"), new byte[1]);
+        assertEquals(1, PieceCache.removeAbandonedDiskCaches(dir, "tbc-"));
+        assertFalse(Files.exists(abandoned));
+        assertTrue(Files.exists(dir.resolve("tbc-live").resolve("abc-1.span")), "a running bridge's cache stays");
+        assertTrue(Files.exists(other.resolve("keep.txt")), "a directory without our lock file is not touched");
+        assertTrue(Files.exists(starting.resolve(".lock")), "a fresh lock file may be a bridge starting: left alone");
+        live.close();
+        assertFalse(Files.exists(dir.resolve("tbc-live")), "a temporary cache goes at close");
+    }
+
+    @Test
     void aRottenPieceOnDiskIsDroppedAndFetchedAgain() throws Exception {
         int pieceSize = 32 * 1024;
         byte[] data = new byte[16 * pieceSize];
