@@ -41,7 +41,7 @@ final class DiskTier implements SpanTier {
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final Pattern OURS = Pattern.compile("[0-9A-Za-z]{1,64}-\\d{1,10}\\.span(\\.\\d{1,19}\\.tmp)?");
     private static final Pattern TORRENT = Pattern.compile("[0-9A-Za-z]{1,64}");
-    static final long MAX_PENDING_WRITE_BYTES = 64L << 20;
+    static final long MAX_PENDING_WRITE_BYTES = 16L << 20;
 
     private final Path dir;
     private final long maxBytes;
