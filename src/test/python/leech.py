@@ -19,6 +19,8 @@ p.add_argument("--keep-webseeds", action="store_true")
 p.add_argument("--no-encryption", action="store_true")
 p.add_argument("--force-rc4", action="store_true", help="MSE with RC4 only (no plaintext offered)")
 p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
+p.add_argument("--tracker-on-loopback", action="store_true",
+               help="turn ssrf_mitigation off: it refuses loopback trackers whose path is not /announce")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
 
@@ -37,6 +39,8 @@ if a.dht_bootstrap:
         "dht_ignore_dark_internet": False, "dht_prefer_verified_node_ids": False,
         "dht_enforce_node_id": False,
     })
+if a.tracker_on_loopback:
+    settings["ssrf_mitigation"] = False
 if a.max_rate_mib > 0:
     settings["download_rate_limit"] = int(a.max_rate_mib * 1048576)
     settings["ignore_limits_on_local_network"] = False  # else loopback peers are exempt

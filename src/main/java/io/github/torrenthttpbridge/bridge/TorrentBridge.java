@@ -50,8 +50,10 @@ public final class TorrentBridge implements AutoCloseable {
 
     private TorrentBridge(BridgeConfig config) {
         this.config = config;
-        int port = config.port() != 0 ? config.port() : freeTcpPort(config);
-        int dhtPort = config.dhtPort() != 0 ? config.dhtPort() : freeUdpPort(config);
+        // Bt binds on its own threads and only logs a failure there, so the ports are checked here first: bound,
+        // then closed just before the engine starts (an engine that binds for real throws the same exception).
+        int port = config.port() != 0 ? checkTcpPort(config) : freeTcpPort(config);
+        int dhtPort = config.dhtPort() == 0 ? freeUdpPort(config) : config.dhtEnabled() ? checkUdpPort(config) : config.dhtPort();
         this.origin = new OriginClient(config.origin());
         try {
             this.cache = newCache(config);
@@ -92,7 +94,11 @@ public final class TorrentBridge implements AutoCloseable {
         return new PieceCache(config.cacheBytes(), dir, config.diskCacheBytes(), temporary);
     }
 
-    /** Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns. */
+    /**
+     * Creates and starts a bridge: the peer port is listening and the DHT node joining when this returns.
+     *
+     * @throws PortUnavailableException if the peer port or (with the DHT on) the DHT port cannot be bound
+     */
     public static TorrentBridge start(BridgeConfig config) {
         TorrentBridge b = new TorrentBridge(config);
         LOG.info("bridge listening for peers on {}:{}, peer id {}", config.bindAddress().getHostAddress(),
@@ -205,6 +211,42 @@ public final class TorrentBridge implements AutoCloseable {
         return engine.peersDropped();
     }
 
+    /** Peers disconnected for one reason, since start; the reasons add up to {@link #peersDropped()}. */
+    public long peersDropped(PeerDropReason reason) {
+        return engine.peersDroppedByReason().getOrDefault(reason.name().toLowerCase(java.util.Locale.ROOT), 0L);
+    }
+
+    /**
+     * The figures of every torrent seeded since start, added up: live torrents' current figures plus the final
+     * figures of removed ones, so each count only grows ({@code peers} is the peers connected now). One pass over
+     * the seeded torrents.
+     */
+    public SeedStats totals() {
+        long[] t;
+        int peers = 0;
+        synchronized (retired) {  // a torrent being removed is counted either live or retired, never both or neither
+            t = retired.snapshot();
+            for (SeedHandle h : seeds.values()) {
+                SeedStats s = h.stats();
+                peers += s.peers();
+                t[0] += s.uploaded();
+                t[1] += s.originBytes();
+                t[2] += s.originRequests();
+                t[3] += s.originFailures();
+                t[4] += s.piecesVerified();
+                t[5] += s.verificationFailures();
+                t[6] += s.blocksRefused();
+                t[7] += s.cacheHits();
+                t[8] += s.diskHits();
+                t[9] += s.diskFailures();
+            }
+        }
+        return new SeedStats(peers, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
+    }
+
+    /** Final figures of removed torrents (a torrent is removed once; a removal racing a {@link #totals()} may miss one scrape). */
+    private final RetiredStats retired = new RetiredStats();
+
     /**
      * Incoming connections refused before they became peers: garbage instead of a handshake, a torrent not seeded
      * here, a failed encryption negotiation. libtorrent's first, encrypted attempt ends here too (it then reconnects
@@ -241,7 +283,13 @@ public final class TorrentBridge implements AutoCloseable {
 
     /** Stops seeding a torrent and drops its cached pieces. */
     public void remove(InfoHash infoHash) {
-        SeedHandle h = seeds.remove(infoHash);
+        SeedHandle h;
+        synchronized (retired) {
+            h = seeds.remove(infoHash);
+            if (h != null) {
+                retired.add(h.stats());
+            }
+        }
         engine.remove(infoHash);
         if (h != null) {
             h.pieces().close();
@@ -272,6 +320,24 @@ public final class TorrentBridge implements AutoCloseable {
         return new BridgeCounters(c.memoryBytes(), c.memoryMax(), c.pinnedSpans(), c.diskBytes(), c.diskMax(),
                 origin.inFlight(), engine.readPermitsHeld(), engine.openPieceClaims(), c.claims(), c.pendingLoads(),
                 origin.deadlinesHit());
+    }
+
+    private static int checkTcpPort(BridgeConfig config) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(config.bindAddress(), config.port()));
+            return config.port();
+        } catch (IOException e) {
+            throw new PortUnavailableException(PortUnavailableException.Use.PEERS, config.bindAddress(), config.port(), e);
+        }
+    }
+
+    private static int checkUdpPort(BridgeConfig config) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(config.bindAddress(), config.dhtPort()))) {
+            return config.dhtPort();
+        } catch (IOException e) {
+            throw new PortUnavailableException(PortUnavailableException.Use.DHT, config.bindAddress(), config.dhtPort(), e);
+        }
     }
 
     private static int freeTcpPort(BridgeConfig config) {

@@ -238,6 +238,13 @@ public final class BtEngine implements AutoCloseable {
         return guard.dropped.sum();
     }
 
+    /** Peers dropped since start by reason: protocol_error, bad_request, flood, not_reading. */
+    public java.util.Map<String, Long> peersDroppedByReason() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        guard.droppedBy.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
     /** Incoming connections closed before a valid handshake for a seeded torrent (garbage, unknown torrent, failed encryption negotiation), since start. */
     public long handshakesRefused() {
         return guard.handshakesRefused.sum();

@@ -64,6 +64,9 @@ public final class PeerGuard {
     private final Set<GuardedConnectionFactory.Watched> connections = Collections.newSetFromMap(
             Caffeine.newBuilder().weakKeys().<GuardedConnectionFactory.Watched, Boolean>build().asMap());
     final LongAdder dropped = new LongAdder();
+    /** Why peers were dropped; the keys are {@code bridge.PeerDropReason}'s names in lower case. */
+    final java.util.Map<String, LongAdder> droppedBy = java.util.Map.of("protocol_error", new LongAdder(),
+            "bad_request", new LongAdder(), "flood", new LongAdder(), "not_reading", new LongAdder());
     final LongAdder choked = new LongAdder();
     final LongAdder handshakesRefused = new LongAdder();
     private volatile CancelListener cancelListener = (peer, piece, offset, length) -> { };
@@ -107,7 +110,7 @@ public final class PeerGuard {
         }
         if (s.outstanding.incrementAndGet() > maxOutstandingPerPeer) {
             s.outstanding.decrementAndGet();
-            drop(torrent, peer, "more than " + maxOutstandingPerPeer + " block requests outstanding (flooding, or not reading)");
+            drop(torrent, peer, "flood", "more than " + maxOutstandingPerPeer + " block requests outstanding (flooding, or not reading)");
             return false;
         }
         return true;
@@ -139,8 +142,8 @@ public final class PeerGuard {
     }
 
     /** Disconnects a misbehaving peer. */
-    void drop(TorrentId torrent, Peer peer, String reason) {
-        if (!markDropped(peer, reason)) {
+    void drop(TorrentId torrent, Peer peer, String kind, String reason) {
+        if (!markDropped(peer, kind, reason)) {
             return;
         }
         // Found by identity: Bt's own lookup (IPeerConnectionPool#getConnection(Peer, TorrentId)) keys incoming
@@ -153,13 +156,14 @@ public final class PeerGuard {
     }
 
     /** Counts a peer as dropped, once; false if it already was. */
-    private boolean markDropped(Peer peer, String reason) {
+    private boolean markDropped(Peer peer, String kind, String reason) {
         PeerState s = state(peer);
         if (s.dropped) {
             return false;
         }
         s.dropped = true;
         dropped.increment();
+        droppedBy.get(kind).increment();
         LOG.info("disconnecting peer {}: {}", peer, reason);
         return true;
     }
@@ -173,7 +177,7 @@ public final class PeerGuard {
     void protocolError(Peer peer, RuntimeException e) {
         PeerState s = peers.getIfPresent(peer);
         if (s != null && s.handshakeReceived) {
-            markDropped(peer, "protocol error: " + e.getMessage());
+            markDropped(peer, "protocol_error", "protocol error: " + e.getMessage());
         }
     }
 
@@ -199,7 +203,7 @@ public final class PeerGuard {
             }
             long since = c.writingSince;
             if (since != 0 && now - since > WRITE_STALL_LIMIT.toNanos()) {
-                markDropped(c.getRemotePeer(), "a write to it has been blocked for more than "
+                markDropped(c.getRemotePeer(), "not_reading", "a write to it has been blocked for more than "
                         + WRITE_STALL_LIMIT.toSeconds() + " s (it does not read)");
                 // closing makes Bt's write loop give up, which frees the thread that writes to every peer
                 c.closeQuietly();

@@ -97,7 +97,7 @@ final class RemoteDataWorker implements DataWorker {
         if (pieceIndex < 0 || pieceIndex >= r.torrent.pieceCount() || offset < 0 || length <= 0 || length > MAX_BLOCK
                 || (long) offset + length > r.torrent.pieceSize(pieceIndex)) {
             r.blocksRefused.increment();
-            guard.drop(torrentId, peer, "bad request: piece " + pieceIndex + " offset " + offset + " length " + length
+            guard.drop(torrentId, peer, "bad_request", "bad request: piece " + pieceIndex + " offset " + offset + " length " + length
                     + " (" + r.torrent.pieceCount() + " pieces, block limit " + MAX_BLOCK + ")");
             return ignored();
         }

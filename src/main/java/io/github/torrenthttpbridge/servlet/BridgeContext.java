@@ -1,9 +1,13 @@
 package io.github.torrenthttpbridge.servlet;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.site.SiteAddress;
 import io.github.torrenthttpbridge.site.SiteTorrents;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
 import jakarta.servlet.ServletContext;
@@ -28,12 +32,42 @@ final class BridgeContext {
     }
 
     /** The built-in tracker's announce URL, once the site's public URL is known. */
-    static java.util.Optional<String> trackerUrl(BridgeSettings s, AtomicReference<URI> origin) {
+    static Optional<String> trackerUrl(BridgeSettings s, AtomicReference<URI> origin) {
         if (!s.tracker()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         URI base = s.publicUrl() != null ? s.publicUrl() : origin.get();
-        return base == null ? java.util.Optional.empty() : java.util.Optional.of(base + s.statusPath() + "announce");
+        return base == null ? Optional.empty() : Optional.of(base + s.statusPath() + "announce");
+    }
+
+    /**
+     * The site's address as the configuration says now: the origin (configured or learned from the first
+     * request), the public URL (configured, else the origin), the built-in tracker then the configured ones.
+     */
+    static SiteAddress address(BridgeSettings s, AtomicReference<URI> origin) {
+        return new SiteAddress() {
+            @Override
+            public URI origin() {
+                URI u = origin.get();
+                if (u == null) {
+                    throw new IllegalStateException("the origin URL is not known yet");
+                }
+                return u;
+            }
+
+            @Override
+            public URI publicUrl() {
+                return s.publicUrl() != null ? s.publicUrl() : origin();
+            }
+
+            @Override
+            public List<String> trackers() {
+                List<String> all = new ArrayList<>();
+                trackerUrl(s, origin).ifPresent(all::add);
+                all.addAll(s.trackers());
+                return all;
+            }
+        };
     }
 
     static BridgeContext of(ServletContext ctx) {

@@ -8,24 +8,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.github.torrenthttpbridge.torrent.PieceSize;
 
 /**
- * The filter's configuration: {@code <context-param>}s named {@code torrent-bridge.*}, parsed and validated
- * once at start-up; a bad value fails the deployment with a message naming the parameter.
+ * The filter's configuration: an immutable value made by {@link #parse} from the {@code torrent-bridge.*}
+ * context parameters (validated once at start-up; a bad value fails the deployment with a message naming the
+ * parameter) or by {@link #builder(Path)}, whose setters check each value the same way.
  */
-public record BridgeSettings(boolean enabled, List<String> include, List<String> exclude, long minSize,
-                             int pieceSize, InetAddress bindAddress, int port, boolean dht, int dhtPort,
-                             List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, URI origin,
-                             Path metadataDir, long cacheMiB, List<String> trackers, boolean webSeed,
-                             boolean injectLinks, List<String> injectPaths, String statusPath, int hashJobs,
-                             Duration maxWait, boolean tracker, URI publicUrl, Limits limits, long diskCacheMiB,
-                             Path diskCacheDir) {
+public final class BridgeSettings {
+    /** The prefix of every context parameter. */
+    public static final String PREFIX = "torrent-bridge.";
+
+    /** Every parameter (full name, default as documented, meaning), in documentation order; read-only. */
+    public static java.util.List<SettingsParser.Parameter> parameters() {
+        return SettingsParser.PARAMETERS;
+    }
 
     /**
      * Caps on what the public can make the bridge spend.
@@ -41,158 +44,189 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
                          long metadataMaxMiB) {
     }
 
-    public static final String PREFIX = "torrent-bridge.";
+    private final boolean enabled;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final long minSize;
+    private final int pieceSize;
+    private final InetAddress bindAddress;
+    private final int port;
+    private final boolean dht;
+    private final int dhtPort;
+    private final List<InetSocketAddress> dhtBootstrap;
+    private final boolean dhtPublicRouters;
+    private final URI origin;
+    private final Path metadataDir;
+    private final long cacheMiB;
+    private final long diskCacheMiB;
+    private final Path diskCacheDir;
+    private final List<String> trackers;
+    private final boolean webSeed;
+    private final boolean injectLinks;
+    private final List<String> injectPaths;
+    private final String statusPath;
+    private final int hashJobs;
+    private final Duration maxWait;
+    private final boolean tracker;
+    private final URI publicUrl;
+    private final Limits limits;
 
-    /** Every parameter with its default and meaning (the README's table is generated from the same text). */
-    public static final Map<String, String[]> PARAMETERS = new LinkedHashMap<>();
-
-    static {
-        p("enabled", "true", "false turns the filter into a pass-through and starts no bridge");
-        p("include", "/*", "comma-separated path patterns of files that may be bridged (/dir/*, *.iso, exact paths)");
-        p("exclude", "", "patterns never bridged (WEB-INF and META-INF never are)");
-        p("min-size", "1048576", "smallest file bridged, bytes");
-        p("piece-size", "auto", "piece size of generated torrents: auto or a power of two 16384..16777216");
-        p("bind", "0.0.0.0", "address for the BitTorrent listener and DHT node");
-        p("port", "6881", "TCP port for peers (0 = any free port)");
-        p("dht", "true", "announce torrents on the Mainline DHT");
-        p("dht-port", "6881", "UDP port of the DHT node (0 = any free port)");
-        p("dht-bootstrap", "", "extra DHT bootstrap nodes, comma-separated HOST:PORT");
-        p("dht-public-routers", "true", "bootstrap the DHT from the public routers");
-        p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://<local address and port of the connector that took the first request><context path>; never taken from request headers (Host, X-Forwarded-*)");
-        p("metadata-dir", "(temp dir)/torrent-bridge", "where generated torrents are kept across restarts; default under the context's jakarta.servlet.context.tempdir");
-        p("cache-mib", "128", "memory for verified pieces, MiB");
-        p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again");
-        p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop");
-        p("trackers", "", "announce URLs added to generated torrents and magnets, comma-separated");
-        p("webseed", "true", "list the file's own URL as a web seed (BEP 19) in generated torrents");
-        p("inject-links", "true", "add torrent and magnet links after links to bridged files in HTML pages");
-        p("inject-paths", "/*", "patterns of HTML pages that get links");
-        p("status-path", "/torrent-bridge/", "path of the status page (HTML; ?format=json for JSON)");
-        p("hash-jobs", "1", "files hashed at once (background pool)");
-        p("max-wait", "0", "seconds a ?torrent request waits for hashing before answering 202 Accepted");
-        p("tracker", "true", "run the built-in HTTP tracker at <status-path>announce (and scrape) and list it first in generated torrents and magnets");
-        p("public-url", "(origin)", "the site's public base URL, used for the built-in tracker's URL in torrents; default: the origin URL");
-        p("max-peers", "200", "peer connections in all");
-        p("max-peers-per-torrent", "50", "peer connections per torrent");
-        p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)");
-        p("origin-connections", "8", "concurrent connections the bridge opens to the origin");
-        p("hash-queue", "100", "files that may wait for hashing; beyond it ?torrent answers 503 with Retry-After");
-        p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only");
+    private BridgeSettings(Builder b) {
+        enabled = b.enabled;
+        include = List.copyOf(b.include);
+        exclude = List.copyOf(b.exclude);
+        minSize = b.minSize;
+        pieceSize = b.pieceSize;
+        bindAddress = b.bindAddress;
+        port = b.port;
+        dht = b.dht;
+        dhtPort = b.dhtPort;
+        dhtBootstrap = List.copyOf(b.dhtBootstrap);
+        dhtPublicRouters = b.dhtPublicRouters;
+        origin = b.origin;
+        metadataDir = b.metadataDir;
+        cacheMiB = b.cacheMiB;
+        diskCacheMiB = b.diskCacheMiB;
+        diskCacheDir = b.diskCacheDir != null ? b.diskCacheDir : b.metadataDir.resolve("piece-cache");
+        trackers = List.copyOf(b.trackers);
+        webSeed = b.webSeed;
+        injectLinks = b.injectLinks;
+        injectPaths = List.copyOf(b.injectPaths);
+        statusPath = b.statusPath;
+        hashJobs = b.hashJobs;
+        maxWait = b.maxWait;
+        tracker = b.tracker;
+        publicUrl = b.publicUrl;
+        limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
     }
 
-    private static void p(String name, String def, String doc) {
-        PARAMETERS.put(PREFIX + name, new String[] {def, doc});
+    /** @param tempDir the context's temporary directory; the default metadata directory is under it */
+    public static Builder builder(Path tempDir) {
+        return new Builder(tempDir);
     }
 
-    /** Parses the parameters; {@code get} returns a parameter's value or null. */
+    /**
+     * Parses the parameters; {@code get} returns a parameter's value, or null when it is not set. A blank value
+     * is the same as not set (the default).
+     */
     public static BridgeSettings parse(Function<String, String> get, Path tempDir) {
-        Parser p = new Parser(get);
-        boolean enabled = p.bool("enabled");
-        List<String> include = p.list("include");
-        List<String> exclude = p.list("exclude");
-        for (String pattern : concat(include, exclude)) {
-            if (!pattern.startsWith("/") && !pattern.startsWith("*.")) {
-                throw p.bad(include.contains(pattern) ? "include" : "exclude", pattern, "a pattern starts with '/' or '*.'");
-            }
-        }
-        long minSize = p.longValue("min-size", 0, Long.MAX_VALUE);
-        String ps = p.raw("piece-size");
-        int pieceSize = 0;
-        if (!ps.equals("auto")) {
-            try {
-                pieceSize = PieceSize.validate(Long.parseLong(ps));
-            } catch (IllegalArgumentException e) {
-                throw p.bad("piece-size", ps, "auto or a power of two between 16384 and 16777216");
-            }
-        }
-        InetAddress bind;
-        try {
-            bind = InetAddress.getByName(p.raw("bind"));
-        } catch (UnknownHostException e) {
-            throw p.bad("bind", p.raw("bind"), "an IP address");
-        }
-        int port = (int) p.longValue("port", 0, 65535);
-        boolean dht = p.bool("dht");
-        int dhtPort = (int) p.longValue("dht-port", 0, 65535);
-        List<InetSocketAddress> bootstrap = new ArrayList<>();
-        for (String node : p.list("dht-bootstrap")) {
-            int colon = node.lastIndexOf(':');
-            try {
-                int np = Integer.parseInt(node.substring(colon + 1));
-                if (colon <= 0 || np < 1 || np > 65535) {
-                    throw new NumberFormatException();
-                }
-                bootstrap.add(InetSocketAddress.createUnresolved(node.substring(0, colon).replaceAll("^\\[|\\]$", ""), np));
-            } catch (RuntimeException e) {
-                throw p.bad("dht-bootstrap", node, "HOST:PORT");
-            }
-        }
-        boolean routers = p.bool("dht-public-routers");
-        URI origin = null;
-        String o = p.raw("origin");
-        if (!o.equals("(derived)")) {
-            try {
-                origin = URI.create(o.replaceAll("/+$", ""));
-            } catch (IllegalArgumentException e) {
-                throw p.bad("origin", o, "an absolute http(s) URL");
-            }
-            if (origin.getScheme() == null || !origin.getScheme().matches("https?") || origin.getHost() == null
-                    || origin.getRawQuery() != null || origin.getRawFragment() != null) {
-                throw p.bad("origin", o, "an absolute http(s) URL without query or fragment");
-            }
-        }
-        String md = p.raw("metadata-dir");
-        Path metadataDir = md.startsWith("(") ? tempDir.resolve("torrent-bridge") : Path.of(md);
-        long cache = p.longValue("cache-mib", 0, 1 << 20);
-        long diskCache = p.longValue("disk-cache-mib", 0, 1L << 30);
-        String dcd = p.raw("disk-cache-dir");
-        Path diskCacheDir = dcd.startsWith("(") ? metadataDir.resolve("piece-cache") : Path.of(dcd);
-        List<String> trackers = p.list("trackers");
-        for (String t : trackers) {
-            if (!t.matches("(?i)(https?|udp)://.+")) {
-                throw p.bad("trackers", t, "http://, https:// or udp:// announce URLs");
-            }
-        }
-        boolean webSeed = p.bool("webseed");
-        boolean inject = p.bool("inject-links");
-        List<String> injectPaths = p.list("inject-paths");
-        String status = p.raw("status-path");
-        if (!status.startsWith("/") || !status.endsWith("/")) {
-            throw p.bad("status-path", status, "a path starting and ending with '/'");
-        }
-        int jobs = (int) p.longValue("hash-jobs", 1, 64);
-        Duration maxWait = Duration.ofSeconds(p.longValue("max-wait", 0, 3600));
-        boolean tracker = p.bool("tracker");
-        URI publicUrl = null;
-        String pu = p.raw("public-url");
-        if (!pu.equals("(origin)")) {
-            try {
-                publicUrl = URI.create(pu.replaceAll("/+$", ""));
-            } catch (IllegalArgumentException e) {
-                throw p.bad("public-url", pu, "an absolute http(s) URL");
-            }
-            if (publicUrl.getScheme() == null || !publicUrl.getScheme().matches("https?") || publicUrl.getHost() == null) {
-                throw p.bad("public-url", pu, "an absolute http(s) URL");
-            }
-        }
-        Limits limits = new Limits((int) p.longValue("max-peers", 1, 100_000),
-                (int) p.longValue("max-peers-per-torrent", 1, 100_000), p.longValue("max-upload-kib", 0, 1L << 30),
-                (int) p.longValue("origin-connections", 1, 1024), (int) p.longValue("hash-queue", 1, 100_000),
-                p.longValue("metadata-max-mib", 1, 1L << 30));
-        return new BridgeSettings(enabled, include, exclude, minSize, pieceSize, bind, port, dht, dhtPort,
-                List.copyOf(bootstrap), routers, origin, metadataDir, cache, trackers, webSeed, inject,
-                injectPaths, status, jobs, maxWait, tracker, publicUrl, limits, diskCache, diskCacheDir);
+        return SettingsParser.parse(get, builder(tempDir));
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
+    // ---- accessors -------------------------------------------------------------------------------------
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public List<String> include() {
+        return include;
+    }
+
+    public List<String> exclude() {
+        return exclude;
+    }
+
+    public long minSize() {
+        return minSize;
+    }
+
+    /** Piece size of generated torrents; 0 = automatic. */
+    public int pieceSize() {
+        return pieceSize;
+    }
+
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean dht() {
+        return dht;
+    }
+
+    public int dhtPort() {
+        return dhtPort;
+    }
+
+    public List<InetSocketAddress> dhtBootstrap() {
+        return dhtBootstrap;
+    }
+
+    public boolean dhtPublicRouters() {
+        return dhtPublicRouters;
+    }
+
+    /** The configured origin, or null to learn it from the first request's connector. */
+    public URI origin() {
+        return origin;
+    }
+
+    public Path metadataDir() {
+        return metadataDir;
+    }
+
+    public long cacheMiB() {
+        return cacheMiB;
+    }
+
+    /** Disk for verified pieces below the memory cache, MiB (0: none). */
+    public long diskCacheMiB() {
+        return diskCacheMiB;
+    }
+
+    /** Directory of the disk cache; default {@code piece-cache} in the metadata directory. */
+    public Path diskCacheDir() {
+        return diskCacheDir;
+    }
+
+    public List<String> trackers() {
+        return trackers;
+    }
+
+    public boolean webSeed() {
+        return webSeed;
+    }
+
+    public boolean injectLinks() {
+        return injectLinks;
+    }
+
+    public List<String> injectPaths() {
+        return injectPaths;
+    }
+
+    public String statusPath() {
+        return statusPath;
+    }
+
+    public int hashJobs() {
+        return hashJobs;
+    }
+
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    public boolean tracker() {
+        return tracker;
+    }
+
+    /** The configured public URL, or null to use the origin. */
+    public URI publicUrl() {
+        return publicUrl;
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
     public boolean allows(String path) {
-        String upper = path.toUpperCase(java.util.Locale.ROOT);
+        String upper = path.toUpperCase(Locale.ROOT);
         if (upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF") || path.contains("/../") || path.endsWith("/")) {
             return false;
         }
@@ -214,52 +248,273 @@ public record BridgeSettings(boolean enabled, List<String> include, List<String>
         return false;
     }
 
-    private static final class Parser {
-        private final Function<String, String> get;
+    @Override
+    public String toString() {
+        return "BridgeSettings[enabled=" + enabled + ", include=" + include + ", exclude=" + exclude + ", minSize=" + minSize
+                + ", pieceSize=" + pieceSize + ", bind=" + bindAddress.getHostAddress() + ", port=" + port + ", dht=" + dht
+                + ", dhtPort=" + dhtPort + ", dhtBootstrap=" + dhtBootstrap + ", dhtPublicRouters=" + dhtPublicRouters
+                + ", origin=" + origin + ", metadataDir=" + metadataDir + ", cacheMiB=" + cacheMiB + ", diskCacheMiB=" + diskCacheMiB
+                + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
+                + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
+                + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
+                + publicUrl + ", " + limits + "]";
+    }
 
-        Parser(Function<String, String> get) {
-            this.get = get;
+    static IllegalArgumentException bad(String name, Object value, String expected) {
+        return new IllegalArgumentException("bad value '" + value + "' for " + PREFIX + name + ": expected " + expected);
+    }
+
+    /**
+     * Builds {@link BridgeSettings}. Each setter checks its value; every error names the parameter ({@code torrent-bridge.*}) and the bad value.
+     */
+    public static final class Builder {
+        private boolean enabled = true;
+        private List<String> include = List.of("/*");
+        private List<String> exclude = List.of();
+        private long minSize = 1 << 20;
+        private int pieceSize;
+        private InetAddress bindAddress = anyAddress();
+        private int port = 6881;
+        private boolean dht = true;
+        private int dhtPort = 6881;
+        private List<InetSocketAddress> dhtBootstrap = List.of();
+        private boolean dhtPublicRouters = true;
+        private URI origin;
+        private Path metadataDir;
+        private long cacheMiB = 128;
+        private long diskCacheMiB = 1024;
+        private Path diskCacheDir;
+        private List<String> trackers = List.of();
+        private boolean webSeed = true;
+        private boolean injectLinks = true;
+        private List<String> injectPaths = List.of("/*");
+        private String statusPath = "/torrent-bridge/";
+        private int hashJobs = 1;
+        private Duration maxWait = Duration.ZERO;
+        private boolean tracker = true;
+        private URI publicUrl;
+        private int maxPeers = 200;
+        private int maxPeersPerTorrent = 50;
+        private long maxUploadKiB;
+        private int originConnections = 8;
+        private int hashQueue = 100;
+        private long metadataMaxMiB = 256;
+
+        private Builder(Path tempDir) {
+            this.metadataDir = Objects.requireNonNull(tempDir, "tempDir").resolve("torrent-bridge");
         }
 
-        String raw(String name) {
-            String v = get.apply(PREFIX + name);
-            return v == null ? PARAMETERS.get(PREFIX + name)[0] : v.trim();
-        }
-
-        IllegalArgumentException bad(String name, String value, String expected) {
-            return new IllegalArgumentException("bad value '" + value + "' for " + PREFIX + name + ": expected " + expected);
-        }
-
-        boolean bool(String name) {
-            String v = raw(name);
-            if (v.equalsIgnoreCase("true")) {
-                return true;
-            }
-            if (v.equalsIgnoreCase("false")) {
-                return false;
-            }
-            throw bad(name, v, "true or false");
-        }
-
-        long longValue(String name, long min, long max) {
-            String v = raw(name);
+        private static InetAddress anyAddress() {
             try {
-                long l = Long.parseLong(v);
-                if (l < min || l > max) {
-                    throw new NumberFormatException();
+                return InetAddress.getByAddress(new byte[4]);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public Builder enabled(boolean on) {
+            enabled = on;
+            return this;
+        }
+
+        public Builder include(List<String> patterns) {
+            include = patterns(patterns, "include");
+            return this;
+        }
+
+        public Builder exclude(List<String> patterns) {
+            exclude = patterns(patterns, "exclude");
+            return this;
+        }
+
+        public Builder minSize(long bytes) {
+            minSize = check("min-size", bytes, 0, Long.MAX_VALUE);
+            return this;
+        }
+
+        /** 0 = automatic, else a power of two 16 KiB..16 MiB. */
+        public Builder pieceSize(int bytes) {
+            if (bytes != 0) {
+                try {
+                    PieceSize.validate(bytes);
+                } catch (IllegalArgumentException e) {
+                    throw bad("piece-size", bytes, "auto or a power of two between 16384 and 16777216");
                 }
-                return l;
-            } catch (NumberFormatException e) {
+            }
+            pieceSize = bytes;
+            return this;
+        }
+
+        public Builder bindAddress(InetAddress address) {
+            bindAddress = Objects.requireNonNull(address, "bind");
+            return this;
+        }
+
+        /** TCP port for peers; 0 picks a free one. */
+        public Builder port(int p) {
+            port = (int) check("port", p, 0, 65535);
+            return this;
+        }
+
+        public Builder dht(boolean on) {
+            dht = on;
+            return this;
+        }
+
+        public Builder dhtPort(int p) {
+            dhtPort = (int) check("dht-port", p, 0, 65535);
+            return this;
+        }
+
+        public Builder dhtBootstrap(List<InetSocketAddress> nodes) {
+            dhtBootstrap = List.copyOf(nodes);
+            return this;
+        }
+
+        public Builder dhtPublicRouters(boolean on) {
+            dhtPublicRouters = on;
+            return this;
+        }
+
+        /** The origin URL; null (the default) to learn it from the first request's connector. */
+        public Builder origin(URI url) {
+            origin = url == null ? null : checkUrl("origin", url);
+            return this;
+        }
+
+        public Builder metadataDir(Path dir) {
+            metadataDir = Objects.requireNonNull(dir, "metadata-dir");
+            return this;
+        }
+
+        public Builder cacheMiB(long mib) {
+            cacheMiB = check("cache-mib", mib, 0, 1 << 20);
+            return this;
+        }
+
+        /** Disk for verified pieces below the memory cache, MiB; 0 for none. Default 1024. */
+        public Builder diskCacheMiB(long mib) {
+            diskCacheMiB = check("disk-cache-mib", mib, 0, 1L << 30);
+            return this;
+        }
+
+        /** Directory of the disk cache (locked for one bridge; span files deleted at start and stop). */
+        public Builder diskCacheDir(Path dir) {
+            diskCacheDir = Objects.requireNonNull(dir, "disk-cache-dir");
+            return this;
+        }
+
+        public Builder trackers(List<String> urls) {
+            for (String t : urls) {
+                if (!t.matches("(?i)(https?|udp)://.+")) {
+                    throw bad("trackers", t, "http://, https:// or udp:// announce URLs");
+                }
+            }
+            trackers = List.copyOf(urls);
+            return this;
+        }
+
+        public Builder webSeed(boolean on) {
+            webSeed = on;
+            return this;
+        }
+
+        public Builder injectLinks(boolean on) {
+            injectLinks = on;
+            return this;
+        }
+
+        public Builder injectPaths(List<String> patterns) {
+            injectPaths = List.copyOf(patterns);
+            return this;
+        }
+
+        public Builder statusPath(String path) {
+            if (path == null || !path.startsWith("/") || !path.endsWith("/")) {
+                throw bad("status-path", path, "a path starting and ending with '/'");
+            }
+            statusPath = path;
+            return this;
+        }
+
+        public Builder hashJobs(int n) {
+            hashJobs = (int) check("hash-jobs", n, 1, 64);
+            return this;
+        }
+
+        public Builder maxWait(Duration wait) {
+            check("max-wait", wait.toSeconds(), 0, 3600);
+            maxWait = wait;
+            return this;
+        }
+
+        public Builder tracker(boolean on) {
+            tracker = on;
+            return this;
+        }
+
+        /** The site's public base URL; null (the default) for the origin. */
+        public Builder publicUrl(URI url) {
+            publicUrl = url == null ? null : checkUrl("public-url", url);
+            return this;
+        }
+
+        public Builder maxPeers(int n) {
+            maxPeers = (int) check("max-peers", n, 1, 100_000);
+            return this;
+        }
+
+        public Builder maxPeersPerTorrent(int n) {
+            maxPeersPerTorrent = (int) check("max-peers-per-torrent", n, 1, 100_000);
+            return this;
+        }
+
+        public Builder maxUploadKiB(long kib) {
+            maxUploadKiB = check("max-upload-kib", kib, 0, 1L << 30);
+            return this;
+        }
+
+        public Builder originConnections(int n) {
+            originConnections = (int) check("origin-connections", n, 1, 1024);
+            return this;
+        }
+
+        public Builder hashQueue(int n) {
+            hashQueue = (int) check("hash-queue", n, 1, 100_000);
+            return this;
+        }
+
+        public Builder metadataMaxMiB(long mib) {
+            metadataMaxMiB = check("metadata-max-mib", mib, 1, 1L << 30);
+            return this;
+        }
+
+        public BridgeSettings build() {
+            return new BridgeSettings(this);
+        }
+
+        static long check(String name, long v, long min, long max) {
+            if (v < min || v > max) {
                 throw bad(name, v, "an integer from " + min + " to " + max);
             }
+            return v;
         }
 
-        List<String> list(String name) {
-            String v = raw(name);
-            if (v.isBlank()) {
-                return List.of();
+        private static List<String> patterns(List<String> patterns, String name) {
+            for (String pattern : patterns) {
+                if (!pattern.startsWith("/") && !pattern.startsWith("*.")) {
+                    throw bad(name, pattern, "a pattern starts with '/' or '*.'");
+                }
             }
-            return Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+            return List.copyOf(patterns);
+        }
+
+        private static URI checkUrl(String name, URI u) {
+            if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null
+                    || u.getRawQuery() != null || u.getRawFragment() != null) {
+                throw bad(name, u, "an absolute http(s) URL without query or fragment");
+            }
+            return URI.create(u.toString().replaceAll("/+$", ""));
         }
     }
 }

@@ -12,7 +12,11 @@ import io.github.torrenthttpbridge.site.TorrentStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The status page: every torrent with its state and figures, and the bridge's identity; HTML or JSON. */
+/**
+ * The status page: every torrent with its state and figures, and the bridge's identity. HTML for people (binary
+ * units, a totals row, hashing progress bars, each torrent's age, {@code ?sort=uploaded}), or {@code ?format=json}
+ * with exact numbers for scripts.
+ */
 final class StatusPage {
     private StatusPage() {
     }
@@ -25,23 +29,6 @@ final class StatusPage {
             case BUSY -> "queued";
             case NOT_BRIDGED -> "not bridged";
         };
-    }
-
-    /** Origin bytes ÷ bytes uploaded, or null before any upload. */
-    static String ratioJson(SeedStats s) {
-        return s.uploaded() == 0 ? "null" : String.format(Locale.ROOT, "%.4f", s.originRatio());
-    }
-
-    static String ratioText(SeedStats s) {
-        return s.uploaded() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", s.originRatio());
-    }
-
-    static String cacheJson(BridgeCounters c) {
-        return "{\"memoryBytes\":" + c.memoryBytes() + ",\"memoryMaxBytes\":" + c.memoryMaxBytes()
-                + ",\"pinnedSpans\":" + c.pinnedSpans() + ",\"diskBytes\":" + c.diskBytes()
-                + ",\"diskMaxBytes\":" + c.diskMaxBytes() + ",\"originInFlight\":" + c.originInFlight()
-                + ",\"readPermitsHeld\":" + c.readPermitsHeld() + ",\"pendingLoads\":" + c.pendingLoads()
-                + ",\"pieceClaims\":" + c.engineClaims() + "}";
     }
 
     static void render(BridgeContext b, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -79,7 +66,9 @@ final class StatusPage {
                             + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
                             + ",\"trackerPeers\":" + b.tracker.peerCount(s.torrent().infoHash())
                             + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
-                            + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null)));
+                            + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null))
+                            + ",\"since\":" + Json.str(String.valueOf(s.since()))
+                            + ",\"ageSeconds\":" + java.time.Duration.between(s.since(), java.time.Instant.now()).getSeconds());
                 }
                 w.print("}");
             }
@@ -87,11 +76,19 @@ final class StatusPage {
             return;
         }
         response.setContentType("text/html;charset=UTF-8");
+        boolean byUploaded = "uploaded".equals(request.getParameter("sort"));
+        if (byUploaded) {
+            all = new java.util.ArrayList<>(all);
+            all.sort(java.util.Comparator.comparingLong((TorrentStatus s) -> s.handle() == null ? -1 : s.handle().stats().uploaded())
+                    .reversed().thenComparing(TorrentStatus::path));
+        }
         PrintWriter w = response.getWriter();
         w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
                 + "<title>torrent-http-bridge status</title><style>body{font-family:sans-serif;margin:2em}"
                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
-                + "code{font-size:.85em}</style></head><body><h1>torrent-http-bridge</h1>");
+                + "td.n,th.n{text-align:right}td.n{white-space:nowrap}tr.totals td{font-weight:bold;background:#f4f4f4}"
+                + "progress{width:8em;vertical-align:middle}code{font-size:.85em}th a{color:inherit}</style></head>"
+                + "<body><h1>torrent-http-bridge</h1>");
         w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
                 + "</code> &middot; DHT " + dht + (dhtId != null ? " (node id <code>" + dhtId + "</code>)" : "")
                 + " &middot; origin <code>" + Json.html(String.valueOf(b.origin.get())) + "</code></p>");
@@ -99,34 +96,96 @@ final class StatusPage {
                 + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
                 + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
         BridgeCounters c = b.bridge.counters();
-        w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%.1f</b> of %d MiB (%d spans pinned by requests"
-                        + " being served) &middot; disk <b>%.1f</b> of %d MiB &middot; origin requests in flight %d</p>",
-                c.memoryBytes() / 1048576.0, c.memoryMaxBytes() >> 20, c.pinnedSpans(), c.diskBytes() / 1048576.0,
-                c.diskMaxBytes() >> 20, c.originInFlight()));
-        w.println("<table><tr><th>file</th><th>state</th><th>info hash</th><th>peers</th><th>tracker peers</th><th>uploaded</th>"
-                + "<th>fetched from origin</th><th>origin ÷ uploaded</th><th>cache hits: memory / disk</th>"
-                + "<th>verification failures (origin / disk)</th><th>web seed requests</th><th>links</th></tr>");
+        w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%s</b> of %s (%d spans pinned by requests being"
+                        + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
+                Units.bytes(c.memoryBytes()), Units.bytes(c.memoryMaxBytes()), c.pinnedSpans(), Units.bytes(c.diskBytes()),
+                Units.bytes(c.diskMaxBytes()), c.originInFlight()));
+        String sortLink = byUploaded ? "<a href=\"?\" title=\"sort by file\">uploaded &#9660;</a>"
+                : "<a href=\"?sort=uploaded\" title=\"sort by bytes uploaded\">uploaded</a>";
+        w.println("<table><tr><th>" + (byUploaded ? "<a href=\"?\">file</a>" : "file &#9650;") + "</th><th>state</th><th class=\"n\">size</th>"
+                + "<th class=\"n\">age</th><th>info hash</th><th class=\"n\">peers</th><th class=\"n\">tracker peers</th>"
+                + "<th class=\"n uploaded\">" + sortLink + "</th><th class=\"n\">fetched from origin</th>"
+                + "<th class=\"n\">origin &divide; uploaded</th><th class=\"n\">cache hits: memory / disk</th>"
+                + "<th class=\"n\">verification failures: origin / disk</th><th class=\"n\">web seed requests</th><th>links</th></tr>");
+        java.time.Instant now = java.time.Instant.now();
+        long tSize = 0;
+        long tPeers = 0;
+        long tTracker = 0;
+        long tUp = 0;
+        long tOrigin = 0;
+        long tFail = 0;
+        long tDiskFail = 0;
+        long tMem = 0;
+        long tDisk = 0;
+        long tWeb = 0;
         for (TorrentStatus s : all) {
-            String st = state(s);
+            String st = Json.html(state(s));
             if (s.progress() != null) {
-                st += String.format(Locale.ROOT, " %.1f%% (%.0f MiB/s)", s.progress().percent(), s.progress().mibPerSecond());
+                st += String.format(Locale.ROOT, "<br><progress class=\"hashing\" max=\"100\" value=\"%.1f\"></progress> %.0f%% (%.0f MiB/s)",
+                        s.progress().percent(), s.progress().percent(), s.progress().mibPerSecond());
             }
-            w.print("<tr class=\"torrent\"><td>" + Json.html(s.path()) + "</td><td class=\"state\">" + Json.html(st)
+            w.print("<tr class=\"torrent\"><td>" + Json.html(s.path()) + "</td><td class=\"state\">" + st
                     + (s.reason() != null ? "<br><small>" + Json.html(s.reason()) + "</small>" : "") + "</td>");
             if (s.torrent() != null) {
                 SeedStats x = s.handle().stats();
+                long trackerPeers = b.tracker.peerCount(s.torrent().infoHash());
+                long web = b.site.webseedRequests(s.path());
+                tSize += s.torrent().length();
+                tPeers += x.peers();
+                tTracker += trackerPeers;
+                tUp += x.uploaded();
+                tOrigin += x.originBytes();
+                tFail += x.verificationFailures();
+                tDiskFail += x.diskFailures();
+                tMem += x.cacheHits();
+                tDisk += x.diskHits();
+                tWeb += web;
                 String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
-                w.print("<td><code>" + s.torrent().infoHash().hex() + "</code></td><td>" + x.peers() + "</td><td>" + b.tracker.peerCount(s.torrent().infoHash()) + "</td><td>" + x.uploaded()
-                        + "</td><td>" + x.originBytes() + "</td><td class=\"ratio\">" + ratioText(x) + "</td><td>" + x.cacheHits()
-                        + " / " + x.diskHits() + "</td><td>" + x.verificationFailures() + " / " + x.diskFailures()
-                        + "</td><td>" + b.site.webseedRequests(s.path())
-                        + "</td><td><a href=\"" + base
-                        + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
+                w.print(num(Units.bytes(s.torrent().length()), s.torrent().length())
+                        + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
+                        + "<td><code>" + s.torrent().infoHash().hex() + "</code></td>" + num(x.peers()) + num(trackerPeers)
+                        + num(Units.bytes(x.uploaded()), x.uploaded()) + num(Units.bytes(x.originBytes()), x.originBytes())
+                        + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
+                        + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
+                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(web)
+                        + "<td><a href=\"" + base + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
             } else {
-                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
+                w.print(s.progress() != null ? num(Units.bytes(s.progress().bytesTotal()), s.progress().bytesTotal()) : "<td></td>");
+                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
             }
             w.println("</tr>");
         }
-        w.println("</table><p><a href=\"?format=json\">JSON</a></p></body></html>");
+        w.println("<tr class=\"totals\"><td>" + all.size() + " files</td><td></td>" + num(Units.bytes(tSize), tSize) + "<td></td><td></td>"
+                + num(tPeers) + num(tTracker) + num(Units.bytes(tUp), tUp) + num(Units.bytes(tOrigin), tOrigin)
+                + "<td class=\"n\">" + ratioText(tOrigin, tUp) + "</td><td class=\"n\">" + tMem + " / " + tDisk + "</td>"
+                + "<td class=\"n\">" + tFail + " / " + tDiskFail + "</td>" + num(tWeb)
+                + "<td></td></tr>");
+        w.println("</table><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in <a href=\"?format=json\">JSON</a>.</p></body></html>");
+    }
+
+    /** Origin bytes ÷ bytes uploaded, or null before any upload. */
+    static String ratioJson(SeedStats s) {
+        return s.uploaded() == 0 ? "null" : String.format(Locale.ROOT, "%.4f", s.originRatio());
+    }
+
+    static String ratioText(long origin, long uploaded) {
+        return uploaded == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) origin / uploaded);
+    }
+
+    static String cacheJson(BridgeCounters c) {
+        return "{\"memoryBytes\":" + c.memoryBytes() + ",\"memoryMaxBytes\":" + c.memoryMaxBytes()
+                + ",\"pinnedSpans\":" + c.pinnedSpans() + ",\"diskBytes\":" + c.diskBytes()
+                + ",\"diskMaxBytes\":" + c.diskMaxBytes() + ",\"originInFlight\":" + c.originInFlight()
+                + ",\"readPermitsHeld\":" + c.readPermitsHeld() + ",\"pendingLoads\":" + c.pendingLoads()
+                + ",\"pieceClaims\":" + c.engineClaims() + "}";
+    }
+
+    private static String num(long n) {
+        return "<td class=\"n\">" + n + "</td>";
+    }
+
+    /** A human figure, with the exact byte count as its tooltip. */
+    private static String num(String human, long exact) {
+        return "<td class=\"n\" title=\"" + exact + " bytes\">" + human + "</td>";
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.bridge.PortUnavailableException;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
 import io.github.torrenthttpbridge.site.SiteOptions;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the web application's bridge: reads and validates the {@code torrent-bridge.*} context parameters,
- * starts the bridge with the context and closes it with the context. A bad parameter fails the deployment
- * with a message naming it.
+ * starts the bridge with the context and closes it with the context. A bad parameter, or a port that cannot be
+ * bound ({@code torrent-bridge.port}, {@code torrent-bridge.dht-port}), fails the web application's start with one
+ * message naming the parameter: never a half-started bridge advertising a port it does not own.
  */
 public class TorrentBridgeListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(TorrentBridgeListener.class);
@@ -62,23 +64,31 @@ public class TorrentBridgeListener implements ServletContextListener {
                 // the site is our own origin: never follow redirects away from it
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false)
                         .withMaxConnectionsPerOrigin(s.limits().originConnections()));
-        TorrentBridge bridge = TorrentBridge.start(config.build());
+        String where = ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath();
+        TorrentBridge bridge;
+        try {
+            bridge = TorrentBridge.start(config.build());
+        } catch (PortUnavailableException e) {
+            String param = e.use() == PortUnavailableException.Use.PEERS ? "torrent-bridge.port" : "torrent-bridge.dht-port";
+            String message = "torrent-http-bridge cannot start for " + where + ": " + param + "=" + e.port() + " is not available: "
+                    + e.getMessage() + ". Another program or web application (in this container?) uses it: give each web "
+                    + "application its own " + param + ", or set it to 0 for any free port.";
+            LOG.error(message);
+            throw new IllegalStateException(message, e);
+        }
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
         final BridgeSettings settings = s;
-        SiteTorrents site = new SiteTorrents(bridge, new SiteOptions(s.metadataDir(), s.minSize(), s.pieceSize(),
-                s.trackers(), s.webSeed(), s.hashJobs(), s.limits().hashQueue(), Duration.ofSeconds(2),
-                s.limits().metadataMaxMiB() * 1024 * 1024), () -> {
-                    URI u = origin.get();
-                    if (u == null) {
-                        throw new IllegalStateException("the origin URL is not known yet");
-                    }
-                    return u;
-                }, () -> {
-                    java.util.List<String> all = new java.util.ArrayList<>();
-                    BridgeContext.trackerUrl(settings, origin).ifPresent(all::add);
-                    all.addAll(settings.trackers());
-                    return all;
-                });
+        SiteTorrents site;
+        try {
+            site = new SiteTorrents(bridge, SiteOptions.builder(s.metadataDir()).minSize(s.minSize()).pieceSize(s.pieceSize())
+                    .webSeed(s.webSeed()).hashJobs(s.hashJobs()).hashQueue(s.limits().hashQueue())
+                    .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024).build(),
+                    BridgeContext.address(s, origin));
+        } catch (RuntimeException e) {
+            bridge.close();
+            LOG.error("torrent-http-bridge cannot start for {}: {}", where, e.getMessage());
+            throw e;
+        }
         bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
         HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent(),
                 local -> {
@@ -87,7 +97,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                             : java.util.Optional.of(new java.net.InetSocketAddress(a, bridge.torrentPort()));
                 }, java.time.Clock.systemUTC(), bridge::connectTo);
         ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker));
-        LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath(),
+        LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", where,
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
         if (s.origin() != null) {
             restoreInBackground(site);
@@ -110,6 +120,12 @@ public class TorrentBridgeListener implements ServletContextListener {
     public static java.util.Optional<TorrentBridge> bridgeOf(ServletContext ctx) {
         BridgeContext b = BridgeContext.of(ctx);
         return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.bridge);
+    }
+
+    /** The web application's torrents (hashing jobs, failures), if the listener started a bridge. */
+    public static java.util.Optional<SiteTorrents> siteOf(ServletContext ctx) {
+        BridgeContext b = BridgeContext.of(ctx);
+        return b == null ? java.util.Optional.empty() : java.util.Optional.of(b.site);
     }
 
     @Override

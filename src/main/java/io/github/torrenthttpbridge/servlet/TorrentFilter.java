@@ -22,7 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Gives every file the site serves publicly a {@code .torrent} ({@code F?torrent}, or {@code F.torrent} where
- * no such file exists), a magnet link ({@code F?magnet}), a {@code Link} header, and torrent links on the
+ * no such file exists), a magnet link ({@code F?magnet}: the text for scripts, a {@code 303} to the magnet URI or
+ * a self-refreshing progress page for browsers), a {@code Link} header, and torrent links on the
  * pages that link to it; serves the status page. A thin adapter over {@code SiteTorrents} and the bridge, set
  * up by {@link TorrentBridgeListener}.
  */
@@ -141,10 +142,18 @@ public class TorrentFilter implements Filter {
             return;
         }
         TorrentStatus s = b.site.await(path, b.settings.maxWait());
+        boolean browser = magnet && wantsHtml(request);
         switch (s.state()) {
             case READY -> {
                 TorrentMetadata t = s.torrent();
-                if (magnet) {
+                if (browser) {
+                    // a person clicked F?magnet: send the browser on to the magnet URI, which opens their client
+                    response.setStatus(303);
+                    response.setHeader("Location", t.magnetLink());
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.getWriter().write("<!DOCTYPE html><title>magnet link</title><p><a href=\"" + Json.html(t.magnetLink())
+                            + "\">Open " + Json.html(t.name()) + " in your BitTorrent client</a></p>");
+                } else if (magnet) {
                     response.setContentType("text/plain;charset=UTF-8");
                     response.getWriter().write(t.magnetLink());
                 } else {
@@ -160,10 +169,16 @@ public class TorrentFilter implements Filter {
             case HASHING -> {
                 response.setStatus(202);
                 response.setHeader("Retry-After", "2");
-                response.setContentType("application/json;charset=UTF-8");
                 var p = s.progress();
+                double percent = p == null ? 0 : p.percent();
+                if (browser) {
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.getWriter().write(ProgressPage.html(path, p));
+                    return;
+                }
+                response.setContentType("application/json;charset=UTF-8");
                 response.getWriter().write("{\"state\":\"hashing\",\"path\":" + Json.str(path)
-                        + ",\"percent\":" + (p == null ? 0 : String.format(Locale.ROOT, "%.1f", p.percent()))
+                        + ",\"percent\":" + String.format(Locale.ROOT, "%.1f", percent)
                         + ",\"bytesDone\":" + (p == null ? 0 : p.bytesDone())
                         + ",\"bytesTotal\":" + (p == null ? 0 : p.bytesTotal()) + "}");
             }
@@ -173,6 +188,12 @@ public class TorrentFilter implements Filter {
             }
             default -> response.sendError(404, "not bridged");
         }
+    }
+
+    /** Whether the client is a browser following a link (its Accept names text/html), not a script. */
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
     }
 
     static String disposition(String filename) {
@@ -208,7 +229,7 @@ public class TorrentFilter implements Filter {
             return null;
         }
         String base = Json.html(encodePath(request.getContextPath() + file));
-        String magnet = b.site.knownTorrent(file).map(TorrentMetadata::magnetLink).orElse(null);
+        String magnet = b.site.knownMagnet(file).orElse(null);
         if (magnet == null && b.origin.get() != null) {
             b.site.prepare(file);
         }

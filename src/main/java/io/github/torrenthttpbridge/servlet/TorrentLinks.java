@@ -2,7 +2,6 @@ package io.github.torrenthttpbridge.servlet;
 
 import java.util.Optional;
 
-import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -22,8 +21,8 @@ public final class TorrentLinks {
     /** The magnet link if the torrent is ready, otherwise the URL that answers with it. */
     public static String magnetUrl(HttpServletRequest request, String path) {
         BridgeContext b = BridgeContext.of(request.getServletContext());
-        Optional<TorrentMetadata> t = b == null ? Optional.empty() : b.site.knownTorrent(path);
-        return t.map(TorrentMetadata::magnetLink).orElse(TorrentFilter.encodePath(request.getContextPath() + path) + "?magnet");
+        Optional<String> magnet = b == null ? Optional.empty() : b.site.knownMagnet(path);
+        return magnet.orElse(TorrentFilter.encodePath(request.getContextPath() + path) + "?magnet");
     }
 
     /** An HTML fragment with both links, escaped. */

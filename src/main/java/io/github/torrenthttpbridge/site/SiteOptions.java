@@ -2,24 +2,161 @@ package io.github.torrenthttpbridge.site;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Objects;
+
+import io.github.torrenthttpbridge.torrent.PieceSize;
 
 /**
- * How a site's files become torrents.
- *
- * @param metadataDir  where generated torrents and their keys are persisted
- * @param minSize      smallest file bridged, in bytes
- * @param pieceSize    piece size for generated torrents, 0 = automatic
- * @param trackers     announce URLs put in generated torrents
- * @param webSeed      whether generated torrents list the file's own URL as a web seed (BEP 19)
- * @param hashJobs     hashing jobs running at once
- * @param hashQueue    hashing jobs allowed to wait; beyond it requests get 503
- * @param probeTtl     how long a probe of a file (length, validators) is reused
- * @param metadataMaxBytes disk the metadata directory may use; beyond it new torrents are not persisted
+ * How a site's files become torrents: an immutable value made by {@link #builder(Path)}, which checks each
+ * setting. Where the site is (origin, public URL, trackers) is not here but in {@link SiteAddress}, because it
+ * may change between runs and is never stored.
  */
-public record SiteOptions(Path metadataDir, long minSize, int pieceSize, List<String> trackers, boolean webSeed,
-                          int hashJobs, int hashQueue, Duration probeTtl, long metadataMaxBytes) {
-    public SiteOptions {
-        trackers = List.copyOf(trackers);
+public final class SiteOptions {
+    private final Path metadataDir;
+    private final long minSize;
+    private final int pieceSize;
+    private final boolean webSeed;
+    private final int hashJobs;
+    private final int hashQueue;
+    private final Duration probeTtl;
+    private final long metadataMaxBytes;
+
+    private SiteOptions(Builder b) {
+        this.metadataDir = b.metadataDir;
+        this.minSize = b.minSize;
+        this.pieceSize = b.pieceSize;
+        this.webSeed = b.webSeed;
+        this.hashJobs = b.hashJobs;
+        this.hashQueue = b.hashQueue;
+        this.probeTtl = b.probeTtl;
+        this.metadataMaxBytes = b.metadataMaxBytes;
+    }
+
+    /** @param metadataDir where the torrents' info dictionaries and keys are kept across restarts */
+    public static Builder builder(Path metadataDir) {
+        return new Builder(metadataDir);
+    }
+
+    public Path metadataDir() {
+        return metadataDir;
+    }
+
+    /** Smallest file bridged, in bytes. */
+    public long minSize() {
+        return minSize;
+    }
+
+    /** Piece size for generated torrents; 0 = automatic. */
+    public int pieceSize() {
+        return pieceSize;
+    }
+
+    /** Whether torrents list the file's public URL as a web seed (BEP 19). */
+    public boolean webSeed() {
+        return webSeed;
+    }
+
+    /** Hashing jobs running at once. */
+    public int hashJobs() {
+        return hashJobs;
+    }
+
+    /** Hashing jobs allowed to wait; beyond it requests get BUSY. */
+    public int hashQueue() {
+        return hashQueue;
+    }
+
+    /** How long a probe of a file (length, validators) is reused. */
+    public Duration probeTtl() {
+        return probeTtl;
+    }
+
+    /** Disk the metadata directory may use; beyond it new torrents are kept in memory only. */
+    public long metadataMaxBytes() {
+        return metadataMaxBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "SiteOptions[metadataDir=" + metadataDir + ", minSize=" + minSize + ", pieceSize=" + pieceSize
+                + ", webSeed=" + webSeed + ", hashJobs=" + hashJobs + ", hashQueue=" + hashQueue + ", probeTtl="
+                + probeTtl + ", metadataMaxBytes=" + metadataMaxBytes + "]";
+    }
+
+    /** Builds {@link SiteOptions}; each setter checks its value and names the setting when it is bad. */
+    public static final class Builder {
+        private final Path metadataDir;
+        private long minSize = 1 << 20;
+        private int pieceSize;
+        private boolean webSeed = true;
+        private int hashJobs = 1;
+        private int hashQueue = 100;
+        private Duration probeTtl = Duration.ofSeconds(2);
+        private long metadataMaxBytes = 256L << 20;
+
+        private Builder(Path metadataDir) {
+            this.metadataDir = Objects.requireNonNull(metadataDir, "metadataDir");
+        }
+
+        /** Smallest file bridged, bytes (default 1 MiB). */
+        public Builder minSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minSize must not be negative, got " + bytes);
+            }
+            this.minSize = bytes;
+            return this;
+        }
+
+        /** Piece size of generated torrents: 0 (automatic, the default) or a power of two 16 KiB..16 MiB. */
+        public Builder pieceSize(int bytes) {
+            this.pieceSize = bytes == 0 ? 0 : PieceSize.validate(bytes);
+            return this;
+        }
+
+        /** List the file's public URL as a web seed (default on). */
+        public Builder webSeed(boolean on) {
+            this.webSeed = on;
+            return this;
+        }
+
+        /** Files hashed at once (default 1). */
+        public Builder hashJobs(int n) {
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("hashJobs must be from 1 to 64, got " + n);
+            }
+            this.hashJobs = n;
+            return this;
+        }
+
+        /** Files that may wait for hashing (default 100). */
+        public Builder hashQueue(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("hashQueue must be at least 1, got " + n);
+            }
+            this.hashQueue = n;
+            return this;
+        }
+
+        /** How long a probe is reused (default 2 s). */
+        public Builder probeTtl(Duration ttl) {
+            if (ttl == null || ttl.isNegative()) {
+                throw new IllegalArgumentException("probeTtl must be zero or positive, got " + ttl);
+            }
+            this.probeTtl = ttl;
+            return this;
+        }
+
+        /** Disk the metadata directory may use, bytes (default 256 MiB). */
+        public Builder metadataMaxBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("metadataMaxBytes must be at least 1, got " + bytes);
+            }
+            this.metadataMaxBytes = bytes;
+            return this;
+        }
+
+        public SiteOptions build() {
+            return new SiteOptions(this);
+        }
     }
 }

@@ -1,39 +1,19 @@
 package io.github.torrenthttpbridge.site;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.LongAdder;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.torrenthttpbridge.bridge.CreatedTorrent;
 import io.github.torrenthttpbridge.bridge.LoggingProgress;
 import io.github.torrenthttpbridge.bridge.SeedHandle;
@@ -41,166 +21,74 @@ import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.origin.OriginException;
 import io.github.torrenthttpbridge.origin.OriginResource;
-import io.github.torrenthttpbridge.torrent.HashProgress;
-import io.github.torrenthttpbridge.torrent.InvalidTorrentException;
+import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Torrents for the files of one web site, with no servlet dependency (the filter is a thin adapter).
+ * Torrents for the files of one web site, with no servlet dependency (the filter is a thin adapter). A small
+ * coordinator over parts with one job each: {@link SiteProbe} (does the site serve this file publicly with
+ * ranges?), {@link MetadataStore} (info dictionaries on disk), {@link HashJobs} (background hashing),
+ * {@link SeededTorrents} (what is registered with the bridge), {@link PremadeTorrents} and {@link LinkPreparer}.
  *
- * <p>A file is bridged only if the site itself serves it to an anonymous Range request with {@code 206}:
- * every decision starts with a probe through the site's own origin URL (fixed at start-up, never taken from a
- * request), so protected, missing or encoded resources are never bridged. Its torrent comes, in order, from
- * the metadata directory (keyed by path + length + validator, so a restart re-hashes nothing and a changed
- * file gets a new torrent), from a pre-made {@code F.torrent} beside it whose name and length match, or from
- * a background hashing job; concurrent requests share one job. Each torrent is registered with the bridge,
- * and when a file changes the old info hash stops being seeded.
+ * <p>A file is bridged only if the site itself serves it to an anonymous Range request with {@code 206}. Its
+ * torrent's {@code info} comes, in order, from the metadata directory (keyed by path + length + validator, so a
+ * restart re-hashes nothing and a changed file gets a new torrent), from a pre-made {@code F.torrent} beside it
+ * whose name and length match, or from a background hashing job; concurrent requests share one job. Trackers and
+ * the web seed are never stored: every torrent and magnet is dressed with the current {@link SiteAddress}.
+ *
+ * <p>Locking: each part guards its own state (see each class) and no part calls another while holding its
+ * lock. This class has one kind of lock: registering one key (file version) with the bridge is serialized by a
+ * lock of that key, held across {@code bridge.seed} (which probes the origin) and never while taking another
+ * key's lock; inside it only the parts' own short locks are taken, so there is no lock order to get wrong.
+ * Other races between two requests for one file end the same either way: hashing is one job per key
+ * ({@link HashJobs#submit}), and {@link SeededTorrents#publish} keeps the two registries consistent.
  */
 public final class SiteTorrents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteTorrents.class);
-    private static final int MAX_PREMADE_BYTES = 8 * 1024 * 1024;
+
+    /** A stored torrent known from the metadata directory (enough for a magnet link). */
+    private record Known(String key, InfoHash infoHash, String name, long length) {
+    }
 
     private final TorrentBridge bridge;
     private final SiteOptions options;
-    private final Supplier<URI> originBase;
-    private final ThreadPoolExecutor hashers;
-    private final Cache<String, Probe> probes;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final Map<String, Ready> ready = new ConcurrentHashMap<>();      // by key
-    private final Map<String, String> currentKey = new ConcurrentHashMap<>(); // path -> key
-    private final Map<String, String> failures = new ConcurrentHashMap<>();   // key -> reason
-    private final AtomicLong jobsStarted = new AtomicLong();
-    private final Supplier<List<String>> trackers;
-    private final Map<String, java.util.concurrent.atomic.LongAdder> webseedRequests = new ConcurrentHashMap<>();
-
-    /** Counts a client's range request for a bridged file (a web seed, BEP 19, or a download manager). */
-    public void countWebseedRequest(String path) {
-        if (currentKey.containsKey(path)) {
-            webseedRequests.computeIfAbsent(path, p -> new java.util.concurrent.atomic.LongAdder()).increment();
-        }
-    }
-
-    public long webseedRequests(String path) {
-        var a = webseedRequests.get(path);
-        return a == null ? 0 : a.sum();
-    }
-
-    private record Probe(OriginResource resource, OriginException error) {
-    }
-
-    private record Ready(String path, String key, TorrentMetadata torrent, SeedHandle handle) {
-    }
-
-    private static final class Job {
-        final String path;
-        final String key;
-        final AtomicReference<HashProgress> progress = new AtomicReference<>();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        Job(String path, String key) {
-            this.path = path;
-            this.key = key;
-        }
-    }
-
-    /** @param originBase the site's own base URL (scheme, host, port, context path), fixed by configuration */
-    public SiteTorrents(TorrentBridge bridge, SiteOptions options, Supplier<URI> originBase) {
-        this(bridge, options, originBase, options::trackers);
-    }
-
-    /** @param trackers the announce URLs for new torrents (may change once the site's public URL is known) */
-    public SiteTorrents(TorrentBridge bridge, SiteOptions options, Supplier<URI> originBase, Supplier<List<String>> trackers) {
-        this.trackers = trackers;
-        this.bridge = bridge;
-        this.options = options;
-        this.originBase = originBase;
-        AtomicInteger n = new AtomicInteger();
-        this.hashers = new ThreadPoolExecutor(options.hashJobs(), options.hashJobs(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, options.hashQueue())), r -> {
-                    Thread t = new Thread(r, "torrent-hash-job-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.probes = Caffeine.newBuilder().expireAfterWrite(options.probeTtl()).maximumSize(10_000).build();
-        try {
-            Files.createDirectories(options.metadataDir());
-            // half-written files of a process that died mid-write (writes are atomic renames of these)
-            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(options.metadataDir(), ".tmp-*.part")) {
-                for (Path f : leftovers) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the metadata directory " + options.metadataDir(), e);
-        }
-    }
-
-    private final ThreadPoolExecutor preparer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(64), r -> {
-                Thread t = new Thread(r, "torrent-prepare");
-                t.setDaemon(true);
-                return t;
-            }, new ThreadPoolExecutor.DiscardPolicy());
-    private final Map<String, Boolean> preparing = new ConcurrentHashMap<>();
+    private final SiteAddress address;
+    private final Clock clock;
+    private final SiteProbe probe;
+    private final MetadataStore store;
+    private final HashJobs jobs;
+    private final SeededTorrents seeded = new SeededTorrents();
+    private final PremadeTorrents premade;
+    private final LinkPreparer preparer;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
+    private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
+    private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
     /**
-     * Starts making the torrent of {@code path} in the background if it is unknown (a page links to it, so
-     * someone is likely to ask); bounded: extra requests are dropped.
+     * Opens the metadata directory and reads which torrents it holds (so magnet links are known before any file
+     * is probed); {@link #restore()} then registers those whose file is unchanged.
      */
-    public void prepare(String path) {
-        if (currentKey.containsKey(path) || preparing.putIfAbsent(path, Boolean.TRUE) != null) {
-            return;
+    public SiteTorrents(TorrentBridge bridge, SiteOptions options, SiteAddress address) {
+        this(bridge, options, address, Clock.systemUTC());
+    }
+
+    SiteTorrents(TorrentBridge bridge, SiteOptions options, SiteAddress address, Clock clock) {
+        this.bridge = bridge;
+        this.options = options;
+        this.address = address;
+        this.clock = clock;
+        this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
+        this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
+        this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
+        this.premade = new PremadeTorrents(bridge.originClient());
+        this.preparer = new LinkPreparer(this::status);
+        for (MetadataStore.Entry e : store.loadAll()) {
+            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
         }
-        preparer.execute(() -> {
-            try {
-                status(path);
-            } catch (RuntimeException e) {
-                LOG.debug("preparing {} failed: {}", path, e.toString());
-            } finally {
-                preparing.remove(path);
-            }
-        });
-    }
-
-    /** How many hashing jobs have been started since creation. */
-    public long hashJobsStarted() {
-        return jobsStarted.get();
-    }
-
-    /** The URL the bridge fetches {@code path} from. */
-    public URI urlOf(String path) {
-        StringBuilder sb = new StringBuilder(originBase.get().toString().replaceAll("/+$", ""));
-        for (String segment : path.split("/")) {
-            if (segment.isEmpty()) {
-                continue;
-            }
-            sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return URI.create(sb.toString());
-    }
-
-    private Probe probe(String path) {
-        return probes.get(path, p -> {
-            try {
-                return new Probe(bridge.originClient().probe(urlOf(p), -1), null);
-            } catch (OriginException e) {
-                return new Probe(null, e);
-            }
-        });
-    }
-
-    static String key(String path, OriginResource r) {
-        String validator = r.etag() != null ? r.etag() : String.valueOf(r.lastModified());
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((path + "\n" + r.length() + "\n" + validator).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
 
     /**
@@ -208,7 +96,7 @@ public final class SiteTorrents implements AutoCloseable {
      * is bridgeable and has no torrent yet.
      */
     public TorrentStatus status(String path) {
-        Probe p = probe(path);
+        SiteProbe.Result p = probe.probe(path);
         if (p.error() != null) {
             return TorrentStatus.notBridged(path, "the site does not serve it publicly with byte ranges: " + p.error().getMessage());
         }
@@ -216,18 +104,24 @@ public final class SiteTorrents implements AutoCloseable {
         if (r.length() < options.minSize()) {
             return TorrentStatus.notBridged(path, "smaller than the minimum of " + options.minSize() + " bytes");
         }
-        String key = key(path, r);
-        Ready done = ready.get(key);
-        if (done != null) {
-            return readyStatus(done);
+        String key = SiteProbe.key(path, r);
+        Optional<SeededTorrents.Seeded> done = seeded.byKey(key);
+        if (done.isPresent()) {
+            return readyStatus(done.get());
         }
-        Job job = jobs.get(key);
-        if (job != null) {
-            return new TorrentStatus(path, TorrentStatus.State.HASHING, null, null, job.progress.get(), null);
+        Optional<HashJobs.Job> job = jobs.get(key);
+        if (job.isPresent()) {
+            return TorrentStatus.hashing(path, job.get().progress.get());
         }
-        Optional<Ready> loaded = loadPersisted(path, key, r).or(() -> loadPremade(path, key, r));
-        if (loaded.isPresent()) {
-            return readyStatus(loaded.get());
+        Optional<MetadataStore.Entry> stored = store.load(key).filter(e -> e.path().equals(path) && e.length() == r.length());
+        if (stored.isPresent()) {
+            return readyStatus(register(stored.get(), r));
+        }
+        Optional<TorrentMetadata> made = premade.find(probe.originUrl(path), path, r.length());
+        if (made.isPresent()) {
+            MetadataStore.Entry e = MetadataStore.Entry.of(key, path, r, made.get());
+            save(e);
+            return readyStatus(register(e, r));
         }
         return startJob(path, key, r);
     }
@@ -238,321 +132,231 @@ public final class SiteTorrents implements AutoCloseable {
         if (s.state() != TorrentStatus.State.HASHING || wait.isZero()) {
             return s;
         }
-        Job job = jobs.get(currentJobKey(path));
-        if (job != null) {
+        Optional<HashJobs.Job> job = jobs.forPath(path);
+        if (job.isPresent()) {
             try {
-                job.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // still hashing
+                job.get().done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // still hashing, or failed: status says which
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException e) {
-                // reported through status
             }
         }
         return status(path);
     }
 
-    private String currentJobKey(String path) {
-        for (Job j : jobs.values()) {
-            if (j.path.equals(path)) {
-                return j.key;
+    private TorrentStatus startJob(String path, String key, OriginResource r) {
+        store.markPending(key, path);
+        HashJobs.Submitted s = jobs.submit(key, path, r.length(), progress -> {
+                    long[] counted = {0};
+                    hash(path, key, p -> {
+                        progress.accept(p);
+                        bytesHashed.add(p.bytesDone() - counted[0]);
+                        counted[0] = p.bytesDone();
+                    });
+                },
+                () -> store.clearPending(key));
+        return switch (s.outcome()) {
+            case QUEUE_FULL -> {
+                store.clearPending(key);
+                yield new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
+                        "too many files are being hashed; try again later", null);
             }
-        }
-        return "";
+            case STARTED, ALREADY_RUNNING -> TorrentStatus.hashing(path, s.job().progress.get());
+        };
     }
 
-    private TorrentStatus readyStatus(Ready r) {
-        return new TorrentStatus(r.path(), TorrentStatus.State.READY, r.torrent(), r.handle(), null, null);
-    }
-
-    private synchronized TorrentStatus startJob(String path, String key, OriginResource r) {
-        Job existing = jobs.get(key);
-        if (existing != null) {
-            return new TorrentStatus(path, TorrentStatus.State.HASHING, null, null, existing.progress.get(), null);
-        }
-        Ready done = ready.get(key);
-        if (done != null) {
-            return readyStatus(done);
-        }
-        Job job = new Job(path, key);
-        jobs.put(key, job);
-        markPending(path, key);
+    /** A hashing job's work: make the info, store it, register it. */
+    private void hash(String path, String key, java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress) {
         try {
-            hashers.execute(() -> runJob(job, r));
-        } catch (RejectedExecutionException e) {
-            deleteQuietly(pendingFile(key));
-            jobs.remove(key);
-            return new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
-                    "too many files are being hashed; try again later");
-        }
-        jobsStarted.incrementAndGet();
-        String lastFailure = failures.get(key);
-        LOG.info("hashing {} ({} bytes) in the background{}", path, r.length(),
-                lastFailure == null ? "" : " (the last attempt failed: " + lastFailure + ")");
-        return new TorrentStatus(path, TorrentStatus.State.HASHING, null, null, new HashProgress(0, r.length(), 0), null);
-    }
-
-    private void runJob(Job job, OriginResource probed) {
-        try {
-            URI url = urlOf(job.path);
-            LoggingProgress log = new LoggingProgress(job.path);
-            TorrentCreator.Options o = TorrentCreator.Options.defaults()
-                    .withPieceSize(options.pieceSize())
-                    .withTrackers(trackers.get())
-                    .withWebSeeds(options.webSeed() ? List.of(url.toString()) : List.of());
-            CreatedTorrent created = bridge.createTorrent(url, o, p -> {
-                job.progress.set(p);
+            URI url = probe.originUrl(path);
+            LoggingProgress log = new LoggingProgress(path);
+            CreatedTorrent created = bridge.createTorrent(url, TorrentCreator.Options.defaults().withPieceSize(options.pieceSize()), p -> {
+                progress.accept(p);
                 log.onProgress(p);
             });
-            if (!job.key.equals(key(job.path, created.origin()))) {
+            if (!key.equals(SiteProbe.key(path, created.origin()))) {
                 throw new OriginException(url, "the file changed while it was hashed", true);
             }
-            persist(job.path, job.key, created.torrent(), created.origin());
-            register(job.path, job.key, created.torrent(), created.origin());
-            failures.remove(job.key);
+            MetadataStore.Entry e = MetadataStore.Entry.of(key, path, created.origin(), created.torrent());
+            save(e);
+            register(e, created.origin());
         } catch (RuntimeException e) {
-            LOG.warn("hashing {} failed: {}", job.path, e.getMessage());
-            failures.put(job.key, e.getMessage());
-            probes.invalidate(job.path);
-        } finally {
-            jobs.remove(job.key);
-            deleteQuietly(pendingFile(job.key));
-            job.done.complete(null);
+            probe.forget(path);
+            throw e;
         }
     }
 
-    private Ready register(String path, String key, TorrentMetadata torrent, OriginResource origin) {
-        SeedHandle handle = bridge.seed(urlOf(path), torrent, origin);
-        Ready r = new Ready(path, key, torrent, handle);
-        ready.put(key, r);
-        String previous = currentKey.put(path, key);
-        if (previous != null && !previous.equals(key)) {
-            Ready old = ready.remove(previous);
-            if (old != null && !old.torrent().infoHash().equals(torrent.infoHash())) {
-                bridge.remove(old.torrent().infoHash());
-                LOG.info("{} changed: stopped seeding {}, now {}", path, old.torrent().infoHash(), torrent.infoHash());
-            }
-            deletePersisted(previous);
+    private void save(MetadataStore.Entry e) {
+        if (store.save(e)) {
+            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
         }
-        return r;
     }
 
-    // ---- persistence -------------------------------------------------------------------------------
-
-    private Path torrentFile(String key) {
-        return options.metadataDir().resolve(key + ".torrent");
-    }
-
-    private Path propertiesFile(String key) {
-        return options.metadataDir().resolve(key + ".properties");
-    }
-
-    /** Marks a hashing job as started, so that a process killed mid-hash restarts it on {@link #restore()}. */
-    private Path pendingFile(String key) {
-        return options.metadataDir().resolve(key + ".pending");
-    }
-
-    private void markPending(String path, String key) {
+    /**
+     * Seeds a stored entry (dressed with the current trackers) and makes it its path's current torrent. One key is
+     * registered by one thread at a time (the bridge refuses to start seeding an info hash twice at once): a
+     * per-key lock, held across {@code bridge.seed} (which probes the origin), and checked again once held.
+     */
+    private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin) {
+        Object lock = registering.computeIfAbsent(e.key(), k -> new Object());
         try {
-            atomicWrite(pendingFile(key), path.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            LOG.debug("cannot record the hashing job of {}: {}", path, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path f) {
-        try {
-            Files.deleteIfExists(f);
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", f, e.toString());
-        }
-    }
-
-    /** Bytes used by the metadata directory. */
-    long metadataBytes() {
-        long total = 0;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir())) {
-            for (Path f : dir) {
-                total += Files.size(f);
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot measure {}: {}", options.metadataDir(), e.toString());
-        }
-        return total;
-    }
-
-    private void persist(String path, String key, TorrentMetadata torrent, OriginResource origin) {
-        long used = metadataBytes();
-        if (used + torrent.encoded().length + 1024 > options.metadataMaxBytes()) {
-            LOG.warn("not persisting the torrent of {}: the metadata directory {} holds {} bytes, its cap is {}"
-                    + " (torrent-bridge.metadata-max-mib); it will be hashed again after a restart",
-                    path, options.metadataDir(), used, options.metadataMaxBytes());
-            return;
-        }
-        try {
-            atomicWrite(torrentFile(key), torrent.encoded());
-            Properties p = new Properties();
-            p.setProperty("path", path);
-            p.setProperty("length", Long.toString(origin.length()));
-            p.setProperty("infohash", torrent.infoHash().hex());
-            if (origin.etag() != null) {
-                p.setProperty("etag", origin.etag());
-            }
-            if (origin.lastModified() != null) {
-                p.setProperty("lastModified", origin.lastModified());
-            }
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            p.store(out, "torrent-http-bridge metadata");
-            atomicWrite(propertiesFile(key), out.toByteArray());
-        } catch (IOException e) {
-            LOG.warn("cannot persist the torrent of {} in {}: {}", path, options.metadataDir(), e.toString());
-        }
-    }
-
-    private static void atomicWrite(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            synchronized (lock) {
+                Optional<SeededTorrents.Seeded> done = seeded.byKey(e.key()).filter(s -> s.handle().state() == SeedState.SEEDING);
+                return done.isPresent() ? done.get() : seedAndPublish(e, origin);
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            registering.remove(e.key(), lock);
         }
     }
 
-    private void deletePersisted(String key) {
-        deleteQuietly(torrentFile(key));
-        deleteQuietly(propertiesFile(key));
+    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin) {
+        SeedHandle handle = bridge.seed(probe.originUrl(e.path()), dress(e), origin);
+        Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
+        if (replaced.isPresent()) {
+            SeededTorrents.Seeded old = replaced.get();
+            if (!old.entry().infoHash().equals(e.infoHash())) {
+                bridge.remove(old.entry().infoHash());
+                LOG.info("{} changed: stopped seeding {}, now {}", e.path(), old.entry().infoHash(), e.infoHash());
+            }
+            store.delete(old.key());
+        }
+        return seeded.byKey(e.key()).orElseThrow();
     }
 
-    private Optional<Ready> loadPersisted(String path, String key, OriginResource r) {
-        Path file = torrentFile(key);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+    /** The torrent around a stored info, with the current trackers and (public) web seed. */
+    private TorrentMetadata dress(MetadataStore.Entry e) {
+        return e.torrent(address.trackers(), webSeeds(e.path()));
+    }
+
+    private List<String> webSeeds(String path) {
+        return options.webSeed() ? List.of(probe.publicUrl(path).toString()) : List.of();
+    }
+
+    private TorrentStatus readyStatus(SeededTorrents.Seeded s) {
+        return TorrentStatus.ready(s.path(), dress(s.entry()), s.handle(), s.since());
+    }
+
+    /**
+     * Starts making the torrent of {@code path} in the background if it is unknown (a page links to it, so
+     * someone is likely to ask); bounded: extra requests are dropped.
+     */
+    public void prepare(String path) {
+        if (!seeded.hasPath(path)) {
+            preparer.prepare(path);
         }
+    }
+
+    /**
+     * The magnet link of {@code path}'s torrent if one is known without probing: the one seeded, or after a
+     * restart the one in the metadata directory (its file is checked when it is first requested or restored).
+     * Empty while the site's address is not known yet.
+     */
+    public Optional<String> knownMagnet(String path) {
         try {
-            TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(file));
-            if (t.length() != r.length()) {
-                throw new InvalidTorrentException("length " + t.length() + " differs from the file's " + r.length());
+            Optional<SeededTorrents.Seeded> s = seeded.current(path);
+            if (s.isPresent()) {
+                return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
             }
-            synchronized (this) {
-                Ready done = ready.get(key);
-                return Optional.of(done != null ? done : register(path, key, t, r));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("ignoring stored metadata {} for {}: {}", file, path, e.getMessage());
-            deletePersisted(key);
+            Known k = known.get(path);
+            return k == null ? Optional.empty()
+                    : Optional.of(TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(), address.trackers(), webSeeds(path)));
+        } catch (IllegalStateException addressNotKnownYet) {
             return Optional.empty();
         }
     }
 
-    private Optional<Ready> loadPremade(String path, String key, OriginResource r) {
-        Optional<byte[]> bytes = bridge.originClient().getSmall(URI.create(urlOf(path) + ".torrent"), MAX_PREMADE_BYTES);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
-        }
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        try {
-            TorrentMetadata t = TorrentMetadata.parse(bytes.get());
-            if (!t.name().equals(name) || t.length() != r.length()) {
-                LOG.warn("pre-made {}.torrent does not match the file (name '{}' vs '{}', length {} vs {}); hashing instead",
-                        path, t.name(), name, t.length(), r.length());
-                return Optional.empty();
-            }
-            persist(path, key, t, r);
-            synchronized (this) {
-                LOG.info("using pre-made {}.torrent ({})", path, t.infoHash());
-                return Optional.of(register(path, key, t, r));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("pre-made {}.torrent is unusable ({}); hashing instead", path, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** Re-registers every persisted torrent whose file is unchanged; stale entries are dropped. */
+    /** Re-registers every stored torrent whose file is unchanged, drops the others, restarts unfinished jobs. */
     public int restore() {
         int restored = 0;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir(), "*.properties")) {
-            for (Path props : dir) {
-                String key = props.getFileName().toString().replace(".properties", "");
-                Properties p = new Properties();
-                try (var in = Files.newInputStream(props)) {
-                    p.load(in);
-                }
-                String path = p.getProperty("path");
-                if (path == null) {
-                    continue;
-                }
-                TorrentStatus s = status(path);
-                if (s.state() == TorrentStatus.State.READY && key.equals(currentKey.get(path))) {
-                    restored++;
-                } else if (s.state() != TorrentStatus.State.HASHING) {
-                    deletePersisted(key);
-                }
+        for (Map.Entry<String, Known> k : List.copyOf(known.entrySet())) {
+            String path = k.getKey();
+            TorrentStatus s = status(path);
+            if (s.state() == TorrentStatus.State.READY && seeded.current(path).map(SeededTorrents.Seeded::key)
+                    .filter(k.getValue().key()::equals).isPresent()) {
+                restored++;
+            } else if (s.state() != TorrentStatus.State.HASHING) {
+                store.delete(k.getValue().key());
+                known.remove(path, k.getValue());
             }
-        } catch (IOException e) {
-            LOG.warn("cannot read the metadata directory {}: {}", options.metadataDir(), e.toString());
         }
         int resumed = 0;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(options.metadataDir(), "*.pending")) {
-            for (Path pending : dir) {
-                String path = Files.readString(pending, StandardCharsets.UTF_8).strip();
-                // a job that was running when the process stopped: start it again (a changed file gets a job
-                // under a new key, and a finished one none, so this marker is then done with)
-                if (path.startsWith("/")) {
-                    status(path);
-                }
-                String key = pending.getFileName().toString().replace(".pending", "");
-                if (jobs.containsKey(key)) {
-                    resumed++;
-                } else {
-                    deleteQuietly(pending);
-                }
+        for (Map.Entry<String, String> p : store.pending().entrySet()) {
+            // a job that was running when the process stopped: start it again (a changed file gets a job under a
+            // new key, and a finished one none, so this marker is then done with)
+            status(p.getValue());
+            if (jobs.get(p.getKey()).isPresent()) {
+                resumed++;
+            } else {
+                store.clearPending(p.getKey());
             }
-        } catch (IOException e) {
-            LOG.warn("cannot read the metadata directory {}: {}", options.metadataDir(), e.toString());
         }
         LOG.info("restored {} torrents from {}; restarted {} unfinished hashing jobs", restored, options.metadataDir(), resumed);
         return restored;
     }
 
-    /** Everything known: ready torrents and running jobs. */
+    /** Everything known: seeded torrents, running jobs and failed ones, by path. */
     public List<TorrentStatus> all() {
         List<TorrentStatus> out = new ArrayList<>();
-        for (Job j : jobs.values()) {
-            out.add(new TorrentStatus(j.path, TorrentStatus.State.HASHING, null, null, j.progress.get(), null));
+        List<SeededTorrents.Seeded> ready = seeded.all();
+        List<HashJobs.Job> running = jobs.running();
+        for (HashJobs.Job j : running) {
+            out.add(TorrentStatus.hashing(j.path, j.progress.get()));
         }
-        for (Ready r : ready.values()) {
-            out.add(readyStatus(r));
+        for (SeededTorrents.Seeded s : ready) {
+            out.add(readyStatus(s));
         }
-        failures.forEach((key, reason) -> {
-            if (!ready.containsKey(key) && !jobs.containsKey(key)) {
-                out.add(new TorrentStatus("(key " + key.substring(0, 8) + ")", TorrentStatus.State.FAILED, null, null, null, reason));
+        jobs.failures().forEach((key, reason) -> {
+            if (ready.stream().noneMatch(s -> s.key().equals(key)) && running.stream().noneMatch(j -> j.key.equals(key))) {
+                out.add(new TorrentStatus("(key " + key.substring(0, 8) + ")", TorrentStatus.State.FAILED, null, null, null, reason, null));
             }
         });
-        out.sort(java.util.Comparator.comparing(TorrentStatus::path));
+        out.sort(Comparator.comparing(TorrentStatus::path));
         return out;
     }
 
-    /** The ready torrent for {@code path} if one is known, without probing (for link injection). */
-    public Optional<TorrentMetadata> knownTorrent(String path) {
-        String key = currentKey.get(path);
-        Ready r = key == null ? null : ready.get(key);
-        return r == null || r.handle().state() != SeedState.SEEDING ? Optional.empty() : Optional.of(r.torrent());
+    /** How many hashing jobs have been started since creation. */
+    public long hashJobsStarted() {
+        return jobs.started();
     }
 
-    public Collection<String> knownPaths() {
-        return List.copyOf(currentKey.keySet());
+    /** Counts a client's range request for a bridged file (a web seed, BEP 19, or a download manager). */
+    public void countWebseedRequest(String path) {
+        if (seeded.hasPath(path)) {
+            webseedRequests.computeIfAbsent(path, p -> new LongAdder()).increment();
+        }
+    }
+
+    public long webseedRequests(String path) {
+        LongAdder a = webseedRequests.get(path);
+        return a == null ? 0 : a.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder bytesHashed = new java.util.concurrent.atomic.LongAdder();
+
+    /** Bytes read and hashed by background jobs since start. */
+    public long bytesHashed() {
+        return bytesHashed.sum();
+    }
+
+    /** Hashing jobs started and not finished: running or waiting for a free hasher. */
+    public int hashJobs() {
+        return jobs.running().size();
+    }
+
+    /** Hashing jobs waiting for a free hasher. */
+    public int hashQueueLength() {
+        return jobs.queued();
+    }
+
+    /** Files whose last hashing attempt failed (a later request tries again). */
+    public int failedCount() {
+        return jobs.failures().size();
     }
 
     @Override
     public void close() {
-        preparer.shutdownNow();
-        hashers.shutdownNow();
+        preparer.close();
+        jobs.close();
     }
 }

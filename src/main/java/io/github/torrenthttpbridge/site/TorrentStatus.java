@@ -1,5 +1,6 @@
 package io.github.torrenthttpbridge.site;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import io.github.torrenthttpbridge.bridge.SeedHandle;
@@ -11,13 +12,14 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
  *
  * @param path     the file's path within the site (decoded, starting with '/')
  * @param state    see {@link State}
- * @param torrent  the torrent when READY
+ * @param torrent  the torrent when READY, with the current trackers and web seed
  * @param handle   the bridge's seed handle when READY
  * @param progress hashing progress when HASHING
- * @param reason   why, when NOT_BRIDGED or FAILED
+ * @param reason   why, when NOT_BRIDGED, FAILED or BUSY
+ * @param since    when READY: when this run started seeding it
  */
 public record TorrentStatus(String path, State state, TorrentMetadata torrent, SeedHandle handle,
-                            HashProgress progress, String reason) {
+                            HashProgress progress, String reason, Instant since) {
     public enum State {
         /** Being hashed in the background. */
         HASHING,
@@ -32,7 +34,15 @@ public record TorrentStatus(String path, State state, TorrentMetadata torrent, S
     }
 
     static TorrentStatus notBridged(String path, String reason) {
-        return new TorrentStatus(path, State.NOT_BRIDGED, null, null, null, reason);
+        return new TorrentStatus(path, State.NOT_BRIDGED, null, null, null, reason, null);
+    }
+
+    static TorrentStatus hashing(String path, HashProgress progress) {
+        return new TorrentStatus(path, State.HASHING, null, null, progress, null, null);
+    }
+
+    static TorrentStatus ready(String path, TorrentMetadata torrent, SeedHandle handle, Instant since) {
+        return new TorrentStatus(path, State.READY, torrent, handle, null, null, since);
     }
 
     public Optional<TorrentMetadata> torrentIfReady() {

@@ -27,7 +27,17 @@ public final class Bencode {
     private Bencode() {
     }
 
-    /** Encodes a value built from byte[], String (UTF-8), Number, List and Map (keys sorted as raw bytes). */
+    /** An already bencoded value, written as is (e.g. a torrent's {@code info}, whose exact bytes make the info hash). */
+    public record Raw(byte[] bytes) {
+        public Raw {
+            bytes = bytes.clone();
+        }
+    }
+
+    /**
+     * Encodes a value built from byte[], String (UTF-8), Number, List, Map (keys sorted as raw bytes) and
+     * {@link Raw} (written unchanged).
+     */
     public static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         encode(value, out);
@@ -37,6 +47,8 @@ public final class Bencode {
     private static void encode(Object value, ByteArrayOutputStream out) {
         if (value instanceof byte[] bytes) {
             writeString(bytes, out);
+        } else if (value instanceof Raw raw) {
+            out.writeBytes(raw.bytes);
         } else if (value instanceof String s) {
             writeString(s.getBytes(StandardCharsets.UTF_8), out);
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {

@@ -83,6 +83,23 @@ public final class TorrentCreator {
         info.put("name", safeName(name));
         info.put("piece length", (long) pieceLength);
         info.put("pieces", pieces);
+        return wrap(info, options);
+    }
+
+    /**
+     * A torrent around an existing bencoded {@code info} dictionary (kept byte for byte, so the info hash is
+     * unchanged) with the trackers and web seeds of {@code options}; its piece size is ignored. Throws
+     * {@link InvalidTorrentException} if {@code info} is not a valid single-file info dictionary.
+     */
+    public static TorrentMetadata fromInfo(byte[] info, Options options) {
+        TorrentMetadata t = wrap(new Bencode.Raw(info), options);
+        if (!java.util.Arrays.equals(t.infoBytes(), info)) {
+            throw new InvalidTorrentException("the info dictionary is not one complete bencoded dictionary");
+        }
+        return t;
+    }
+
+    private static TorrentMetadata wrap(Object info, Options options) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("info", info);
         if (!options.trackers().isEmpty()) {

@@ -223,12 +223,17 @@ public final class TorrentMetadata {
 
     /** A magnet link (BEP 9) with {@code xt}, {@code dn}, {@code xl}, every tracker as {@code tr} and web seeds as {@code ws}. */
     public String magnetLink() {
+        Set<String> trackers = new LinkedHashSet<>();
+        trackerTiers.forEach(trackers::addAll);
+        return magnetLink(infoHash, name, length, List.copyOf(trackers), webSeeds);
+    }
+
+    /** A magnet link (BEP 9) for a torrent known by its info hash, name and length. */
+    public static String magnetLink(InfoHash infoHash, String name, long length, List<String> trackers, List<String> webSeeds) {
         StringBuilder sb = new StringBuilder("magnet:?xt=urn:btih:").append(infoHash.hex());
         sb.append("&dn=").append(enc(name));
         sb.append("&xl=").append(length);
-        Set<String> trackers = new LinkedHashSet<>();
-        trackerTiers.forEach(trackers::addAll);
-        for (String t : trackers) {
+        for (String t : new LinkedHashSet<>(trackers)) {
             sb.append("&tr=").append(enc(t));
         }
         for (String ws : webSeeds) {

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.interop;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network namespace (see {@link Netns}) with a private DHT router. Prints a table and writes
  * target/interop-matrix.md; every cell must pass.
  */
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class InteropMatrixIT {
     static final String A = Netns.ADDR;
     static final String FILE = "demo-32m.iso";

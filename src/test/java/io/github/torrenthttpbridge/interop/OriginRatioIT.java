@@ -81,14 +81,14 @@ class OriginRatioIT {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String expected = OriginFaultsTest.sha(data);
+            String expected = OriginFaultsIT.sha(data);
             for (Path save : saves) {
                 assertEquals(expected, Digests.sha256(save.resolve("ratio.bin")), "bytes identical in " + save);
             }
             long originBytes = origin.rangeBytes() - before;
             double ratio = (double) originBytes / SIZE;
             SeedStats s = h.stats();
-            BridgeCounters c = OriginFaultsTest.awaitIdle(bridge, Duration.ofSeconds(30));
+            BridgeCounters c = OriginFaultsIT.awaitIdle(bridge, Duration.ofSeconds(30));
             System.out.printf("origin ratio: %d leechers, %d MiB file, %d MiB memory + %d MiB disk: origin served %.3f copies"
                             + " (%d requests); bridge uploaded %d MiB (origin/uploaded %.3f), memory hits %d, disk hits %d;"
                             + " %.0f s; counters at the end %s%n", LEECHERS, SIZE >> 20, MEMORY_MIB, DISK_MIB, ratio,

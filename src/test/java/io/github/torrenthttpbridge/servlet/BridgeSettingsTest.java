@@ -80,12 +80,42 @@ class BridgeSettingsTest {
     void everyParameterIsDocumented() throws Exception {
         String webXml = java.nio.file.Files.readString(Path.of("webapp/WEB-INF/web.xml"));
         String readme = java.nio.file.Files.readString(Path.of("README.md"));
-        for (var e : BridgeSettings.PARAMETERS.entrySet()) {
-            String name = e.getKey();
-            String def = e.getValue()[0];
+        for (SettingsParser.Parameter e : SettingsParser.PARAMETERS) {
+            String name = e.name();
+            String def = e.shownDefault();
             assertTrue(webXml.contains("<param-name>" + name + "</param-name>"), "web.xml lacks " + name);
             String row = "| `" + name + "` | " + (def.isEmpty() ? "(none)" : "`" + def + "`") + " |";
             assertTrue(readme.contains(row), "README's parameter table lacks " + name + " with its default: " + row);
         }
+    }
+
+    @Test
+    void blankMeansTheDefaultAndOldPlaceholdersStillDeploy() {
+        BridgeSettings blank = parse(Map.of("torrent-bridge.origin", "", "torrent-bridge.port", " ", "torrent-bridge.public-url", "(origin)",
+                "torrent-bridge.metadata-dir", "(temp dir)/torrent-bridge"));
+        assertEquals(parse(Map.of()).toString(), blank.toString());
+    }
+
+    /** Each documented default that is a value (not "(derived)") is what not setting the parameter gives. */
+    @Test
+    void documentedDefaultsAreTheRealOnes() {
+        String defaults = parse(Map.of()).toString();
+        for (SettingsParser.Parameter p : SettingsParser.PARAMETERS) {
+            if (!p.shownDefault().startsWith("(")) {
+                assertEquals(defaults, parse(Map.of(p.name(), p.shownDefault())).toString(), p.name());
+            }
+        }
+    }
+
+    @Test
+    void theBuilderChecksEachSettingLikeTheParser() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> BridgeSettings.builder(Path.of("/t")).port(70000));
+        assertTrue(ex.getMessage().contains("torrent-bridge.port") && ex.getMessage().contains("70000"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> BridgeSettings.builder(Path.of("/t")).publicUrl(java.net.URI.create("ftp://x")));
+        assertTrue(ex.getMessage().contains("torrent-bridge.public-url"), ex.getMessage());
+        BridgeSettings s = BridgeSettings.builder(Path.of("/t")).port(0).publicUrl(java.net.URI.create("https://example.org/site/")).build();
+        assertEquals(0, s.port());
+        assertEquals("https://example.org/site", s.publicUrl().toString());
+        assertThrows(UnsupportedOperationException.class, () -> s.trackers().add("http://t"));
     }
 }

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded-Jetty example runs as documented. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ExamplesIT {
     @TempDir
     Path dir;

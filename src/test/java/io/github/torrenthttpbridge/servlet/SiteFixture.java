@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.servlet;
 
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +50,37 @@ final class SiteFixture {
         Path p = root.resolve(path);
         Files.createDirectories(p.getParent());
         Files.write(p, data);
+    }
+
+    /**
+     * Rewrites {@code path} with new bytes and a Last-Modified 10 s later than before (HTTP dates have whole
+     * seconds: a rewrite within the same second would otherwise keep the old validator).
+     */
+    void change(String path, int size, long seed) throws IOException {
+        Path p = root.resolve(path);
+        java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(p);
+        write(path, size, seed);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+    }
+
+    /**
+     * GETs {@code F?torrent} until it gives a torrent other than {@code old} (the probe of {@code F} is cached for
+     * a few seconds), within 30 s.
+     */
+    static TorrentMetadata newTorrentWhenReady(URI uri, TorrentMetadata old) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<byte[]> r = torrentWhenReady(uri);
+            if (r.statusCode() == 200) {
+                TorrentMetadata t = TorrentMetadata.parse(r.body());
+                if (!t.infoHash().equals(old.infoHash()) || System.nanoTime() > deadline) {
+                    return t;
+                }
+            } else if (System.nanoTime() > deadline) {
+                throw new AssertionError(uri + " answered " + r.statusCode());
+            }
+            Thread.sleep(100);
+        }
     }
 
     static Map<String, String> params(SiteFixture f) {

@@ -1,5 +1,8 @@
 package io.github.torrenthttpbridge.servlet;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10) and to Tomcat 10.1, and in
  * each a libtorrent client downloads a demo file through the bridge.
  */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class WarDeployIT {
     static final Path WAR = Path.of("target", "torrent-http-bridge-demo.war").toAbsolutePath();
     static final Path FILES = Path.of("target", "demo-files", "files").toAbsolutePath();

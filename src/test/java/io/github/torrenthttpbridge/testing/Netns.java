@@ -25,7 +25,8 @@ public final class Netns implements AutoCloseable {
     private static void sh(String... cmd) throws Exception {
         Processes.Result r = Processes.run(List.of(cmd), Duration.ofSeconds(20));
         if (r.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", cmd) + ": " + r.stderr());
+            throw new AssertionError(String.join(" ", cmd) + ": " + r.stderr().strip()
+                    + " (network namespaces need root and the Debian package iproute2; CI runs as root)");
         }
     }
 

@@ -33,6 +33,7 @@ public final class Processes {
     }
 
     public static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Tools.require(command);
         Path out = Files.createTempFile("proc", ".out");
         Path err = Files.createTempFile("proc", ".err");
         try {
@@ -61,6 +62,7 @@ public final class Processes {
         private final Path err;
 
         Background(List<String> command) throws IOException {
+            Tools.require(command);
             err = Files.createTempFile("bg", ".err");
             process = new ProcessBuilder(command).redirectError(err.toFile()).start();
             Thread t = new Thread(() -> {

@@ -133,4 +133,23 @@ class TorrentMetadataTest {
         assertEquals("a_b", TorrentCreator.nameFromUrl(URI.create("http://h/a%2Fb")));
         assertEquals("download", TorrentCreator.nameFromUrl(URI.create("http://h/..")));
     }
+
+    @org.junit.jupiter.api.Test
+    void aTorrentAroundStoredInfoKeepsItsInfoHash() throws Exception {
+        byte[] data = new byte[100_000];
+        new java.util.Random(7).nextBytes(data);
+        TorrentMetadata made = TorrentCreator.create(new java.io.ByteArrayInputStream(data), data.length, "x.bin",
+                TorrentCreator.Options.defaults().withPieceSize(16384).withTrackers(java.util.List.of("http://a/announce")), p -> { });
+        TorrentMetadata dressed = TorrentCreator.fromInfo(made.infoBytes(), TorrentCreator.Options.defaults()
+                .withTrackers(java.util.List.of("http://b/announce", "udp://c:1/announce")).withWebSeeds(java.util.List.of("https://w/x.bin")));
+        org.junit.jupiter.api.Assertions.assertEquals(made.infoHash(), dressed.infoHash());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(java.util.List.of("http://b/announce"), java.util.List.of("udp://c:1/announce")),
+                dressed.trackerTiers());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("https://w/x.bin"), dressed.webSeeds());
+        // bytes that are more than one dictionary cannot smuggle keys into the torrent
+        byte[] smuggled = (new String(made.infoBytes(), java.nio.charset.StandardCharsets.ISO_8859_1) + "8:url-list5:evil!")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        org.junit.jupiter.api.Assertions.assertThrows(InvalidTorrentException.class,
+                () -> TorrentCreator.fromInfo(smuggled, TorrentCreator.Options.defaults()));
+    }
 }

@@ -1,0 +1,312 @@
+package io.github.torrenthttpbridge.site;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.InvalidTorrentException;
+import io.github.torrenthttpbridge.torrent.TorrentCreator;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata directory: for each file version (a key: path + length + validator) what can never change, its
+ * bencoded {@code info} dictionary ({@code KEY.info}) and the key's parts ({@code KEY.properties}); trackers and
+ * web seeds are not stored (they come from the current configuration). Also the markers of running hashing jobs
+ * ({@code KEY.pending}), so a process killed mid-hash restarts them.
+ *
+ * <p>Files written by release 0.1 ({@code KEY.torrent}: a whole torrent) still load; their {@code info} is
+ * taken from them and they are rewritten in the new form on first load.
+ *
+ * <p>Locking: none. Every file is written atomically (a temporary file renamed over the target), properties
+ * last, so a reader sees a complete entry or none; temporary files of a process that died mid-write are removed
+ * on construction. The caller (one hashing job or registration per key at a time) avoids concurrent writers of
+ * one key; two writers of the same key would write the same bytes anyway.
+ */
+final class MetadataStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataStore.class);
+
+    /** One stored file version. */
+    record Entry(String key, String path, long length, String etag, String lastModified, byte[] info, InfoHash infoHash,
+                 String name) {
+        Entry {
+            info = info.clone();
+        }
+
+        /** The entry for a file version whose torrent is {@code t}. */
+        static Entry of(String key, String path, io.github.torrenthttpbridge.origin.OriginResource r, TorrentMetadata t) {
+            return new Entry(key, path, r.length(), r.etag(), r.lastModified(), t.infoBytes(), t.infoHash(), t.name());
+        }
+
+        @Override
+        public byte[] info() {
+            return info.clone();
+        }
+
+        /** The torrent with these trackers and web seeds around the stored {@code info}. */
+        TorrentMetadata torrent(List<String> trackers, List<String> webSeeds) {
+            return TorrentCreator.fromInfo(info, TorrentCreator.Options.defaults().withTrackers(trackers).withWebSeeds(webSeeds));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && key.equals(e.key) && path.equals(e.path) && length == e.length
+                    && java.util.Objects.equals(etag, e.etag) && java.util.Objects.equals(lastModified, e.lastModified)
+                    && Arrays.equals(info, e.info);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[" + key + " " + path + " " + length + " bytes, " + infoHash.hex() + "]";
+        }
+    }
+
+    private final Path dir;
+    private final long maxBytes;
+
+    /** Creates the directory if needed and removes half-written files of a process that died mid-write. */
+    MetadataStore(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, ".tmp-*.part")) {
+                for (Path f : leftovers) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the metadata directory " + dir, e);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Every entry that loads; unreadable ones are logged and deleted. */
+    List<Entry> loadAll() {
+        List<Entry> out = new ArrayList<>();
+        for (String key : keys(".properties")) {
+            load(key).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The entry for {@code key}, if stored and readable (an unreadable one is logged and deleted). */
+    Optional<Entry> load(String key) {
+        Path props = file(key, ".properties");
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(props)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", props, e.toString());
+            return Optional.empty();
+        }
+        try {
+            String path = required(p, "path");
+            long length = Long.parseLong(required(p, "length"));
+            byte[] info;
+            Path infoFile = file(key, ".info");
+            Path oldTorrent = file(key, ".torrent");
+            boolean migrate = false;
+            if (Files.isRegularFile(infoFile)) {
+                info = Files.readAllBytes(infoFile);
+            } else if (Files.isRegularFile(oldTorrent)) {
+                info = TorrentMetadata.parse(Files.readAllBytes(oldTorrent)).infoBytes();  // written by release 0.1
+                migrate = true;
+            } else {
+                throw new InvalidTorrentException("neither " + infoFile.getFileName() + " nor " + oldTorrent.getFileName() + " exists");
+            }
+            TorrentMetadata t = TorrentCreator.fromInfo(info, TorrentCreator.Options.defaults());
+            if (t.length() != length) {
+                throw new InvalidTorrentException("length " + t.length() + " differs from the recorded " + length);
+            }
+            String hash = p.getProperty("infohash");
+            if (hash != null && !hash.equalsIgnoreCase(t.infoHash().hex())) {
+                throw new InvalidTorrentException("info hash " + t.infoHash().hex() + " differs from the recorded " + hash);
+            }
+            Entry e = new Entry(key, path, length, p.getProperty("etag"), p.getProperty("lastModified"), info, t.infoHash(), t.name());
+            if (migrate) {
+                write(e);
+                LOG.info("converted {} to the info-only form ({}.info)", oldTorrent.getFileName(), key);
+            }
+            return Optional.of(e);
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("ignoring stored metadata {} : {}", props, ex.getMessage());
+            delete(key);
+            return Optional.empty();
+        }
+    }
+
+    private static String required(Properties p, String name) {
+        String v = p.getProperty(name);
+        if (v == null) {
+            throw new InvalidTorrentException("no '" + name + "'");
+        }
+        return v;
+    }
+
+    /**
+     * Stores an entry unless the directory would exceed its cap (then logs why and returns false: the torrent
+     * is hashed again after a restart).
+     */
+    boolean save(Entry e) {
+        long used = bytesUsed();
+        if (used + e.info.length + 1024 > maxBytes) {
+            LOG.warn("not persisting the torrent of {}: the metadata directory {} holds {} bytes, its cap is {}"
+                    + " (torrent-bridge.metadata-max-mib); it will be hashed again after a restart", e.path(), dir, used, maxBytes);
+            return false;
+        }
+        try {
+            write(e);
+            return true;
+        } catch (IOException ex) {
+            LOG.warn("cannot persist the torrent of {} in {}: {}", e.path(), dir, ex.toString());
+            return false;
+        }
+    }
+
+    private void write(Entry e) throws IOException {
+        atomicWrite(file(e.key(), ".info"), e.info);
+        Properties p = new Properties();
+        p.setProperty("path", e.path());
+        p.setProperty("length", Long.toString(e.length()));
+        p.setProperty("infohash", e.infoHash().hex());
+        if (e.etag() != null) {
+            p.setProperty("etag", e.etag());
+        }
+        if (e.lastModified() != null) {
+            p.setProperty("lastModified", e.lastModified());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.store(out, "torrent-http-bridge metadata: the info dictionary is in " + e.key() + ".info");
+        atomicWrite(file(e.key(), ".properties"), out.toByteArray());
+        deleteQuietly(file(e.key(), ".torrent"));
+    }
+
+    /** Forgets an entry. */
+    void delete(String key) {
+        deleteQuietly(file(key, ".properties"));
+        deleteQuietly(file(key, ".info"));
+        deleteQuietly(file(key, ".torrent"));
+    }
+
+    /** Records that a hashing job for {@code key} runs (best effort). */
+    void markPending(String key, String path) {
+        try {
+            atomicWrite(file(key, ".pending"), path.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("cannot record the hashing job of {}: {}", path, e.toString());
+        }
+    }
+
+    void clearPending(String key) {
+        deleteQuietly(file(key, ".pending"));
+    }
+
+    /** Hashing jobs that were running when the process stopped: key to path. */
+    Map<String, String> pending() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : keys(".pending")) {
+            try {
+                String path = Files.readString(file(key, ".pending"), StandardCharsets.UTF_8).strip();
+                if (path.startsWith("/")) {
+                    out.put(key, path);
+                } else {
+                    clearPending(key);
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot read the hashing marker {}: {}", key, e.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Bytes used by the directory. */
+    long bytesUsed() {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                try {
+                    total += Files.size(f);
+                } catch (NoSuchFileException gone) {
+                    // deleted meanwhile
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot measure {}: {}", dir, e.toString());
+        }
+        return total;
+    }
+
+    private List<String> keys(String suffix) {
+        List<String> keys = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String key = name.substring(0, name.length() - suffix.length());
+                if (key.matches("[0-9a-f]{32}")) {
+                    keys.add(key);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the metadata directory {}: {}", dir, e.toString());
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    private Path file(String key, String suffix) {
+        if (!key.matches("[0-9a-f]{32}")) {
+            throw new IllegalArgumentException("not a metadata key: " + key);
+        }
+        return dir.resolve(key + suffix);
+    }
+
+    private static void atomicWrite(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", f, e.toString());
+        }
+    }
+}

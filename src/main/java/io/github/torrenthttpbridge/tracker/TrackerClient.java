@@ -1,0 +1,192 @@
+package io.github.torrenthttpbridge.tracker;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Announces to HTTP(S) trackers (BEP 3; compact peers BEP 23, {@code peers6} BEP 7) over one shared Jetty
+ * {@link HttpClient}: bounded connections and queue per tracker, a hard deadline per announce, answers capped in size
+ * and parsed by our bounded bencoder, redirects followed only a few times and only to the same host. UDP trackers
+ * (BEP 15) are not supported: {@link #supports(String)} says which URLs are.
+ */
+public final class TrackerClient implements AutoCloseable {
+    static final String USER_AGENT = "torrent-http-bridge";
+
+    private final TrackerClientConfig config;
+    private final HttpClient http;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    public TrackerClient(TrackerClientConfig config) {
+        this.config = config;
+        QueuedThreadPool pool = new QueuedThreadPool(8, 1);
+        pool.setName("tracker-http");
+        pool.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(pool);
+        client.setFollowRedirects(false); // followed here, same host only
+        client.setMaxConnectionsPerDestination(config.maxConnectionsPerTracker());
+        client.setMaxRequestsQueuedPerDestination(config.maxQueuedPerTracker());
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setIdleTimeout(config.requestTimeout().toMillis());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the tracker HTTP client", e);
+        }
+        this.http = client;
+    }
+
+    public TrackerClientConfig config() {
+        return config;
+    }
+
+    /** Whether this client can announce to {@code announceUrl} (http and https; not udp). */
+    public static boolean supports(String announceUrl) {
+        String s = announceUrl == null ? "" : announceUrl.toLowerCase(Locale.ROOT);
+        return s.startsWith("http://") || s.startsWith("https://");
+    }
+
+    /**
+     * Announces; never blocks. Completes with the tracker's answer, or exceptionally with a {@link TrackerException}
+     * (the tracker's {@code failure reason}, an HTTP error, garbage, an oversized answer, a redirect elsewhere), an
+     * I/O error, or a {@link TimeoutException} once {@link TrackerClientConfig#requestTimeout()} has passed.
+     */
+    public CompletableFuture<AnnounceResult> announce(String announceUrl, AnnounceRequest request) {
+        URI url;
+        try {
+            url = announceUri(announceUrl, request);
+        } catch (TrackerException e) {
+            failed.increment();
+            return CompletableFuture.failedFuture(e);
+        }
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        return get(url, url.getHost(), 0, deadline)
+                .thenApply(body -> {
+                    try {
+                        return TrackerResponses.parse(body);
+                    } catch (TrackerException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                })
+                .orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> (e == null ? sent : failed).increment());
+    }
+
+    private CompletableFuture<byte[]> get(URI url, String host, int hops, long deadline) {
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        Request req = http.newRequest(url).method(HttpMethod.GET).timeout(left, TimeUnit.MILLISECONDS)
+                .headers(h -> h.put(HttpHeader.ACCEPT_ENCODING, "identity"));
+        return new CompletableResponseListener(req, config.maxResponseBytes()).send().thenCompose(r -> {
+            int status = r.getStatus();
+            if (status >= 300 && status < 400 && r.getHeaders().get(HttpHeader.LOCATION) != null) {
+                return redirect(url, r, host, hops, deadline);
+            }
+            if (status != 200) {
+                return CompletableFuture.failedFuture(new TrackerException("tracker answered HTTP " + status));
+            }
+            return CompletableFuture.completedFuture(r.getContent());
+        });
+    }
+
+    private CompletableFuture<byte[]> redirect(URI from, ContentResponse r, String host, int hops, long deadline) {
+        URI to;
+        try {
+            to = from.resolve(r.getHeaders().get(HttpHeader.LOCATION));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new TrackerException("tracker redirected to a malformed URL"));
+        }
+        if (hops >= config.maxRedirects()) {
+            return CompletableFuture.failedFuture(new TrackerException("tracker redirected more than "
+                    + config.maxRedirects() + " times"));
+        }
+        if (!supports(to.toString()) || to.getHost() == null || !to.getHost().equalsIgnoreCase(host)) {
+            return CompletableFuture.failedFuture(new TrackerException("tracker redirected to another host ("
+                    + to.getHost() + "); not followed"));
+        }
+        return get(to, host, hops + 1, deadline);
+    }
+
+    /** The announce URL with BEP 3's parameters appended (after any query the URL already has, e.g. a passkey). */
+    static URI announceUri(String announceUrl, AnnounceRequest r) throws TrackerException {
+        if (!supports(announceUrl)) {
+            throw new TrackerException("not an http(s) tracker: " + announceUrl);
+        }
+        StringBuilder q = new StringBuilder(announceUrl.length() + 200).append(announceUrl);
+        int hash = q.indexOf("#");
+        if (hash >= 0) {
+            q.setLength(hash);
+        }
+        q.append(q.indexOf("?") >= 0 ? '&' : '?');
+        q.append("info_hash=");
+        percent(r.infoHash().bytes(), q);
+        q.append("&peer_id=");
+        percent(r.peerId(), q);
+        q.append("&port=").append(r.port())
+                .append("&uploaded=").append(r.uploaded())
+                .append("&downloaded=").append(r.downloaded())
+                .append("&left=").append(r.left())
+                .append("&compact=1&no_peer_id=1")
+                .append("&numwant=").append(r.numwant())
+                .append("&key=").append(Integer.toHexString(r.key()));
+        if (r.event() != AnnounceRequest.Event.NONE) {
+            q.append("&event=").append(r.event().param());
+        }
+        try {
+            URI uri = new URI(q.toString());
+            if (uri.getHost() == null) {
+                throw new TrackerException("tracker URL has no host: " + announceUrl);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new TrackerException("malformed tracker URL: " + announceUrl, e);
+        }
+    }
+
+    private static void percent(byte[] bytes, StringBuilder out) {
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+    }
+
+    /** Announces answered with a valid tracker response, since start. */
+    public long announcesSent() {
+        return sent.sum();
+    }
+
+    /** Announces that failed (refused, HTTP error, garbage, timeout, unreachable), since start. */
+    public long announcesFailed() {
+        return failed.sum();
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.torrenthttpbridge.site;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.github.torrenthttpbridge.origin.OriginResource;
+import io.github.torrenthttpbridge.torrent.TorrentCreator;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataStoreTest {
+    @TempDir
+    Path dir;
+
+    static TorrentMetadata torrent(String name, int size, List<String> trackers, List<String> webSeeds) throws Exception {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return TorrentCreator.create(new ByteArrayInputStream(data), size, name,
+                TorrentCreator.Options.defaults().withPieceSize(16384).withTrackers(trackers).withWebSeeds(webSeeds), p -> { });
+    }
+
+    static OriginResource resource(long length) {
+        return new OriginResource(URI.create("http://127.0.0.1:8080/files/a.bin"), length, "\"v1\"", null);
+    }
+
+    @Test
+    void storesOnlyTheInfoAndDressesItWithCurrentUrls() throws Exception {
+        TorrentMetadata made = torrent("a.bin", 100_000, List.of("http://old:8080/torrent-bridge/announce"), List.of("http://old:8080/files/a.bin"));
+        String key = SiteProbe.key("/files/a.bin", resource(100_000));
+        MetadataStore store = new MetadataStore(dir, 1 << 20);
+        assertTrue(store.save(MetadataStore.Entry.of(key, "/files/a.bin", resource(100_000), made)));
+        assertArrayEquals(made.infoBytes(), Files.readAllBytes(dir.resolve(key + ".info")));
+        assertFalse(Files.exists(dir.resolve(key + ".torrent")));
+        String props = Files.readString(dir.resolve(key + ".properties"));
+        assertFalse(props.contains("old:8080"), "no URL is stored: " + props);
+
+        MetadataStore.Entry loaded = new MetadataStore(dir, 1 << 20).load(key).orElseThrow();
+        assertEquals("/files/a.bin", loaded.path());
+        assertEquals(made.infoHash(), loaded.infoHash());
+        TorrentMetadata now = loaded.torrent(List.of("http://new:18380/torrent-bridge/announce"), List.of("https://example.org/files/a.bin"));
+        assertEquals(made.infoHash(), now.infoHash());
+        assertEquals(List.of(List.of("http://new:18380/torrent-bridge/announce")), now.trackerTiers());
+        assertEquals(List.of("https://example.org/files/a.bin"), now.webSeeds());
+    }
+
+    /** Release 0.1 kept whole torrents (KEY.torrent) with the URLs of the run that made them. */
+    @Test
+    void metadataOfTheOldReleaseStillLoadsAndIsConverted() throws Exception {
+        TorrentMetadata old = torrent("a.bin", 70_000, List.of("http://127.0.0.1:8080/torrent-bridge/announce"),
+                List.of("http://127.0.0.1:8080/files/a.bin"));
+        String key = SiteProbe.key("/files/a.bin", resource(70_000));
+        Files.write(dir.resolve(key + ".torrent"), old.encoded());
+        Files.writeString(dir.resolve(key + ".properties"), "#torrent-http-bridge metadata\npath=/files/a.bin\nlength=70000\n"
+                + "infohash=" + old.infoHash().hex() + "\netag=\"v1\"\n", StandardCharsets.ISO_8859_1);
+        MetadataStore store = new MetadataStore(dir, 1 << 20);
+        List<MetadataStore.Entry> all = store.loadAll();
+        assertEquals(1, all.size());
+        assertEquals(old.infoHash(), all.get(0).infoHash());
+        assertEquals("a.bin", all.get(0).name());
+        assertArrayEquals(old.infoBytes(), Files.readAllBytes(dir.resolve(key + ".info")), "converted to the info-only form");
+        assertFalse(Files.exists(dir.resolve(key + ".torrent")));
+        assertEquals(old.infoHash(), store.load(key).orElseThrow().infoHash());
+    }
+
+    @Test
+    void brokenEntriesAreDroppedAndHalfWrittenFilesRemoved() throws Exception {
+        TorrentMetadata t = torrent("a.bin", 50_000, List.of(), List.of());
+        String good = SiteProbe.key("/files/a.bin", resource(50_000));
+        String lying = SiteProbe.key("/files/b.bin", resource(50_000));
+        String noInfo = SiteProbe.key("/files/c.bin", resource(50_000));
+        MetadataStore store = new MetadataStore(dir, 1 << 20);
+        store.save(MetadataStore.Entry.of(good, "/files/a.bin", resource(50_000), t));
+        store.save(MetadataStore.Entry.of(lying, "/files/b.bin", resource(50_000), t));
+        Files.writeString(dir.resolve(lying + ".properties"), "path=/files/b.bin\nlength=49999\n");  // length disagrees
+        Files.writeString(dir.resolve(noInfo + ".properties"), "path=/files/c.bin\nlength=50000\n");
+        Files.writeString(dir.resolve(".tmp-123.part"), "half");
+        Files.writeString(dir.resolve("notes.properties"), "path=/x\n");
+
+        MetadataStore reopened = new MetadataStore(dir, 1 << 20);
+        assertFalse(Files.exists(dir.resolve(".tmp-123.part")));
+        List<MetadataStore.Entry> all = reopened.loadAll();
+        assertEquals(List.of(good), all.stream().map(MetadataStore.Entry::key).toList());
+        assertFalse(Files.exists(dir.resolve(lying + ".info")));
+        assertFalse(Files.exists(dir.resolve(noInfo + ".properties")));
+    }
+
+    @Test
+    void theCapIsHeld() throws Exception {
+        TorrentMetadata t = torrent("a.bin", 400_000, List.of(), List.of());  // 25 pieces: ~600 bytes of info
+        MetadataStore store = new MetadataStore(dir, 2000);
+        assertTrue(store.save(MetadataStore.Entry.of(SiteProbe.key("/a", resource(400_000)), "/a", resource(400_000), t)));
+        assertFalse(store.save(MetadataStore.Entry.of(SiteProbe.key("/b", resource(400_000)), "/b", resource(400_000), t)));
+        assertTrue(store.bytesUsed() <= 2000, "used " + store.bytesUsed());
+    }
+
+    @Test
+    void pendingMarkers() {
+        MetadataStore store = new MetadataStore(dir, 1 << 20);
+        String k = SiteProbe.key("/files/a.bin", resource(1));
+        store.markPending(k, "/files/a.bin");
+        assertEquals(Map.of(k, "/files/a.bin"), new MetadataStore(dir, 1 << 20).pending());
+        store.clearPending(k);
+        assertEquals(Map.of(), store.pending());
+    }
+}
