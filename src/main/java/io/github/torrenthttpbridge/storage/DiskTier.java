@@ -41,7 +41,7 @@ final class DiskTier implements SpanTier {
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final Pattern OURS = Pattern.compile("[0-9A-Za-z]{1,64}-\\d{1,10}\\.span(\\.\\d{1,19}\\.tmp)?");
     private static final Pattern TORRENT = Pattern.compile("[0-9A-Za-z]{1,64}");
-    static final long MAX_PENDING_WRITE_BYTES = 16L << 20;
+    static final long MAX_PENDING_WRITE_BYTES = 32L << 20;
 
     private final Path dir;
     private final long maxBytes;
@@ -49,6 +49,8 @@ final class DiskTier implements SpanTier {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ThreadPoolExecutor io;
+    /** Writes have their own thread, so reads (and their verification) never hold them back. */
+    private final ThreadPoolExecutor writer;
     /** Span files on disk (whole), in access order: the eldest is dropped first. Guarded by {@code this}. */
     private final LinkedHashMap<PieceCache.Key, Integer> files = new LinkedHashMap<>(64, 0.75f, true);
     private long used;
@@ -101,6 +103,12 @@ final class DiskTier implements SpanTier {
             return t;
         });
         io.allowCoreThreadTimeOut(true);
+        writer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096), r -> {
+            Thread t = new Thread(r, "piece-disk-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        writer.allowCoreThreadTimeOut(true);
     }
 
     Path directory() {
@@ -241,7 +249,7 @@ final class DiskTier implements SpanTier {
             return;
         }
         try {
-            io.execute(() -> write(key, pieces, bytes));
+            writer.execute(() -> write(key, pieces, bytes));
         } catch (RejectedExecutionException e) {
             writing.remove(key);
             pendingWriteBytes.addAndGet(-bytes);
@@ -402,8 +410,10 @@ final class DiskTier implements SpanTier {
         }
         writing.clear();
         io.shutdown();
+        writer.shutdown();
         try {
             io.awaitTermination(10, TimeUnit.SECONDS);
+            writer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
