@@ -17,7 +17,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
                            int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
                            Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
-                           long maxUploadBytesPerSecond, int uploadSlots) {
+                           long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
+                           java.nio.file.Path diskCacheDir) {
 
     public BridgeConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
@@ -45,6 +46,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         b.maxOutstandingPerPeer = maxOutstandingPerPeer;
         b.maxUploadBytesPerSecond = maxUploadBytesPerSecond;
         b.uploadSlots = uploadSlots;
+        b.diskCacheBytes = diskCacheBytes;
+        b.diskCacheDir = diskCacheDir;
         return b;
     }
 
@@ -66,6 +69,8 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         private int maxOutstandingPerPeer = 2048;
         private long maxUploadBytesPerSecond = 0;
         private int uploadSlots = 32;
+        private long diskCacheBytes = 1024L * 1024 * 1024;
+        private java.nio.file.Path diskCacheDir;
 
         private Builder() {
             try {
@@ -119,6 +124,25 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         /** Memory for verified pieces, shared by all torrents. Default 128 MiB. */
         public Builder cacheMiB(long mib) {
             this.cacheBytes = mib * 1024 * 1024;
+            return this;
+        }
+
+        /**
+         * Disk for verified spans below the memory cache, shared by all torrents; 0 turns the disk tier off.
+         * Default 1 GiB. While it holds a file, the origin serves each byte of it about once, however many peers
+         * ask and in whatever order. Pieces read back from it are verified again before use.
+         */
+        public Builder diskCacheMiB(long mib) {
+            this.diskCacheBytes = mib * 1024 * 1024;
+            return this;
+        }
+
+        /**
+         * Directory of the disk cache: span files in it are deleted at start and at close, and it is locked so one
+         * bridge uses it. Default: a new temporary directory, removed at close.
+         */
+        public Builder diskCacheDir(java.nio.file.Path dir) {
+            this.diskCacheDir = dir;
             return this;
         }
 
@@ -189,6 +213,9 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             if (cacheBytes < 0) {
                 throw new IllegalArgumentException("cacheMiB must not be negative");
             }
+            if (diskCacheBytes < 0) {
+                throw new IllegalArgumentException("diskCacheMiB must not be negative");
+            }
             if (minFetchBytes < 16 * 1024 || minFetchBytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("minFetchBytes must be between 16 KiB and 64 MiB, got " + minFetchBytes);
             }
@@ -212,7 +239,7 @@ public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled
             }
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
-                    maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots);
+                    maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots, diskCacheBytes, diskCacheDir);
         }
 
         private static void checkPort(String name, int p) {

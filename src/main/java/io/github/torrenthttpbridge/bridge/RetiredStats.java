@@ -2,7 +2,7 @@ package io.github.torrenthttpbridge.bridge;
 
 /** Running totals of removed torrents' final figures, so the bridge's totals never go down. */
 final class RetiredStats {
-    private final long[] totals = new long[8];
+    private final long[] totals = new long[10];
 
     synchronized void add(SeedStats s) {
         totals[0] += s.uploaded();
@@ -13,6 +13,8 @@ final class RetiredStats {
         totals[5] += s.verificationFailures();
         totals[6] += s.blocksRefused();
         totals[7] += s.cacheHits();
+        totals[8] += s.diskHits();
+        totals[9] += s.diskFailures();
     }
 
     synchronized long[] snapshot() {

@@ -62,7 +62,8 @@ public final class SeedHandle {
     public SeedStats stats() {
         var s = pieces.stats();
         return new SeedStats(running.peers().size(), running.uploaded(), s.originBytes(), s.originRequests(),
-                s.originFailures(), s.piecesVerified(), s.verificationFailures(), running.blocksRefused(), s.cacheHits());
+                s.originFailures(), s.piecesVerified(), s.verificationFailures(), running.blocksRefused(), s.cacheHits(),
+                s.diskHits(), s.diskFailures());
     }
 
     void stopped() {

@@ -53,7 +53,12 @@ public final class TorrentBridge implements AutoCloseable {
         int port = config.port();
         int dhtPort = config.dhtPort();
         this.origin = new OriginClient(config.origin());
-        this.cache = new PieceCache(config.cacheBytes());
+        try {
+            this.cache = newCache(config);
+        } catch (RuntimeException e) {
+            origin.close();
+            throw e;
+        }
         try {
             EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
@@ -68,9 +73,30 @@ public final class TorrentBridge implements AutoCloseable {
                         config.bindAddress(), dht ? dhtPort : port, e);
             }
         } catch (RuntimeException e) {
+            cache.close();
             origin.close();
             throw e;
         }
+    }
+
+    private static final String TEMP_CACHE_PREFIX = "torrent-bridge-cache";
+
+    private static PieceCache newCache(BridgeConfig config) {
+        if (config.diskCacheBytes() == 0) {
+            return new PieceCache(config.cacheBytes());
+        }
+        boolean temporary = config.diskCacheDir() == null;
+        java.nio.file.Path dir;
+        try {
+            if (temporary) {
+                PieceCache.removeAbandonedDiskCaches(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+                        TEMP_CACHE_PREFIX);
+            }
+            dir = temporary ? java.nio.file.Files.createTempDirectory(TEMP_CACHE_PREFIX) : config.diskCacheDir();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a temporary directory for the disk cache", e);
+        }
+        return new PieceCache(config.cacheBytes(), dir, config.diskCacheBytes(), temporary);
     }
 
     /**
@@ -216,9 +242,11 @@ public final class TorrentBridge implements AutoCloseable {
                 t[5] += s.verificationFailures();
                 t[6] += s.blocksRefused();
                 t[7] += s.cacheHits();
+                t[8] += s.diskHits();
+                t[9] += s.diskFailures();
             }
         }
-        return new SeedStats(peers, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+        return new SeedStats(peers, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
     }
 
     /** Final figures of removed torrents (a torrent is removed once; a removal racing a {@link #totals()} may miss one scrape). */
@@ -285,5 +313,17 @@ public final class TorrentBridge implements AutoCloseable {
         }
         engine.close();
         origin.close();
+        cache.close();
+    }
+
+    /**
+     * Live figures of the whole bridge: memory and disk use, and the counters that show nothing is left behind
+     * (in-flight origin fetches, read permits, piece claims and pending loads all return to 0 once peers are idle).
+     */
+    public BridgeCounters counters() {
+        PieceCache.Counters c = cache.counters();
+        return new BridgeCounters(c.memoryBytes(), c.memoryMax(), c.pinnedSpans(), c.diskBytes(), c.diskMax(),
+                origin.inFlight(), engine.readPermitsHeld(), engine.openPieceClaims(), c.claims(), c.pendingLoads(),
+                origin.deadlinesHit());
     }
 }

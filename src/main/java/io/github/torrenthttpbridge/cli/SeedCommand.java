@@ -56,6 +56,14 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--cache-mib", paramLabel = "N", defaultValue = "128", description = "memory for verified pieces, MiB (default ${DEFAULT-VALUE})")
     long cacheMib;
 
+    @Option(names = "--disk-cache-mib", paramLabel = "N", defaultValue = "1024",
+            description = "disk for verified pieces below the memory cache, MiB; 0 for none (default ${DEFAULT-VALUE})")
+    long diskCacheMib;
+
+    @Option(names = "--disk-cache-dir", paramLabel = "DIR",
+            description = "directory of the disk cache; its span files are deleted at start (default: a new temporary directory)")
+    Path diskCacheDir;
+
     @Option(names = "--piece-size", paramLabel = "BYTES", description = "piece size when hashing the URL (default: automatic)")
     long pieceSize;
 
@@ -69,6 +77,9 @@ final class SeedCommand implements Callable<Integer> {
         Cli.checkUrl(url);
         if (cacheMib < 0) {
             throw new IllegalArgumentException("--cache-mib must not be negative");
+        }
+        if (diskCacheMib < 0) {
+            throw new IllegalArgumentException("--disk-cache-mib must not be negative");
         }
         TorrentMetadata torrent;
         OriginResource hashedFrom = null;
@@ -89,7 +100,9 @@ final class SeedCommand implements Callable<Integer> {
                 .dht(!noDht)
                 .dhtPort(dhtPort)
                 .dhtPublicRouters(!noPublicRouters)
-                .cacheMiB(cacheMib);
+                .cacheMiB(cacheMib)
+                .diskCacheMiB(diskCacheMib)
+                .diskCacheDir(diskCacheDir);
         for (String b : bootstrap) {
             config.dhtBootstrap(Cli.hostPort(b));
         }
@@ -117,15 +130,25 @@ final class SeedCommand implements Callable<Integer> {
             o.flush();
             while (!stop.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 SeedStats s = handle.stats();
-                LOG.info("{}: {} peers, {} uploaded, {} fetched from origin in {} requests, {} pieces verified, {} failures{}",
-                        torrent.name(), s.peers(), s.uploaded(), s.originBytes(), s.originRequests(), s.piecesVerified(),
-                        s.verificationFailures(), handle.staleReason().map(r -> ", STALE: " + r).orElse(""));
+                LOG.info(summary(torrent.name(), s, bridge.counters()) + handle.staleReason().map(r -> ", STALE: " + r).orElse(""));
             }
-            LOG.info("shutting down");
+            SeedStats s = handle.stats();
+            LOG.info("shutting down; " + summary(torrent.name(), s, bridge.counters()));
         } finally {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** One line of figures: what was served, what the origin was asked for, and where reads were answered. */
+    static String summary(String name, SeedStats s, io.github.torrenthttpbridge.bridge.BridgeCounters c) {
+        return String.format(java.util.Locale.ROOT, "%s: %d peers, %d bytes uploaded, %d fetched from the origin in %d requests"
+                        + " (origin/uploaded %s), cache hits memory %d / disk %d, %d pieces verified, %d failures (disk %d);"
+                        + " memory %d MiB, disk %d of %d MiB",
+                name, s.peers(), s.uploaded(), s.originBytes(), s.originRequests(),
+                s.uploaded() == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.3f", s.originRatio()),
+                s.cacheHits(), s.diskHits(), s.piecesVerified(), s.verificationFailures(), s.diskFailures(),
+                c.memoryBytes() >> 20, c.diskBytes() >> 20, c.diskMaxBytes() >> 20);
     }
 
     private Optional<String> waitForNodeId(TorrentBridge bridge) throws InterruptedException {

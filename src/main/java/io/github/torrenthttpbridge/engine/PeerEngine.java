@@ -39,6 +39,12 @@ public interface PeerEngine extends AutoCloseable {
     /** {@link #peersDropped()} by reason: protocol_error, bad_request, flood, not_reading. */
     java.util.Map<String, Long> peersDroppedByReason();
 
+    /** Block requests waiting for their piece to arrive from the origin (0 when idle: nothing leaked). */
+    int readPermitsHeld();
+
+    /** {@code PieceSource.piece} calls not yet matched by their release (0 when idle: nothing leaked). */
+    int openPieceClaims();
+
     /** Incoming connections closed before a valid handshake for a seeded torrent, since start. */
     long handshakesRefused();
 

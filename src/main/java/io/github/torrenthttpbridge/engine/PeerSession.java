@@ -160,6 +160,7 @@ final class PeerSession {
         if (requested.putIfAbsent(r.key(), r) != null) {
             return;
         }
+        engine.openClaims().incrementAndGet();
         r.piece = torrent.pieces.piece(index);
         if (r.piece.isDone()) {
             ready.add(r);   // sent by the pump that follows the read
@@ -255,6 +256,7 @@ final class PeerSession {
     private void release(Request r) {
         if (!r.released) {
             r.released = true;
+            engine.openClaims().decrementAndGet();
             torrent.pieces.release(r.index);
         }
     }

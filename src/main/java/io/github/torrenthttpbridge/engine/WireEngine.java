@@ -70,6 +70,7 @@ public final class WireEngine implements PeerEngine {
     private final Map<String, LongAdder> droppedBy = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final LongAdder uploadedTotal = new LongAdder();
+    private final AtomicInteger openClaims = new AtomicInteger();
     private ServerSocketChannel server;
     private DhtNode dht;
     private TrackerClient trackers;
@@ -389,6 +390,21 @@ public final class WireEngine implements PeerEngine {
         Map<String, Long> out = new java.util.TreeMap<>();
         droppedBy.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    @Override
+    public int readPermitsHeld() {
+        return config.maxPendingReads() - pendingReads.availablePermits();
+    }
+
+    @Override
+    public int openPieceClaims() {
+        return openClaims.get();
+    }
+
+    /** Counts piece claims made (+1) and released (-1) by sessions. */
+    AtomicInteger openClaims() {
+        return openClaims;
     }
 
     @Override

@@ -116,7 +116,7 @@ public final class TorrentBridgeMetrics implements MeterBinder {
     private Snapshot take(long now) {
         Optional<TorrentBridge> b = bridge.get();
         Optional<SiteTorrents> st = site.get();
-        Snapshot s = new Snapshot(now, b.map(TorrentBridge::totals).orElse(new SeedStats(0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        Snapshot s = new Snapshot(now, b.map(TorrentBridge::totals).orElse(new SeedStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         b.ifPresent(br -> {
             s.choked = br.peersChoked();
             s.refused = br.handshakesRefused();

@@ -37,7 +37,10 @@ public final class OriginClient implements AutoCloseable {
     public static final String BRIDGE_HEADER = "X-Torrent-Http-Bridge";
     public static final String USER_AGENT = "torrent-http-bridge/0.1";
     private static final Logger LOG = LoggerFactory.getLogger(OriginClient.class);
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+    /** At most 18 digits per number: every such number fits in a {@code long}, so parsing cannot overflow. */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+    /** Response headers the client reads at most (Jetty's own default is no limit): a header flood fails fast. */
+    static final int MAX_RESPONSE_HEADERS_BYTES = 64 * 1024;
 
     private final OriginClientConfig config;
     private final HttpClient http;
@@ -45,6 +48,9 @@ public final class OriginClient implements AutoCloseable {
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final LongAdder deadlinesHit = new LongAdder();
+    private final java.util.concurrent.ScheduledExecutorService deadlines;
 
     public OriginClient(OriginClientConfig config) {
         this(config, Map.of());
@@ -66,6 +72,7 @@ public final class OriginClient implements AutoCloseable {
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setIdleTimeout(config.idleTimeout().toMillis());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
         try {
             client.start();
             // cleared after start: starting installs the default (gzip) decoders
@@ -74,6 +81,11 @@ public final class OriginClient implements AutoCloseable {
             throw new IllegalStateException("cannot start the HTTP client", e);
         }
         this.http = client;
+        this.deadlines = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "origin-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public OriginClientConfig config() {
@@ -93,6 +105,23 @@ public final class OriginClient implements AutoCloseable {
         return failures.sum();
     }
 
+    /** Range requests (probes and fetch attempts) whose future has not completed yet; 0 when the client is idle. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Range requests ended by the hard deadline because nothing else ended them in time. */
+    public long deadlinesHit() {
+        return deadlinesHit.sum();
+    }
+
+    /** The hard deadline of one range request: the request timeout, plus a margin for Jetty's own timeout to act. */
+    java.time.Duration hardDeadline() {
+        return config.requestTimeout().plus(DEADLINE_MARGIN);
+    }
+
+    private static final java.time.Duration DEADLINE_MARGIN = java.time.Duration.ofSeconds(2);
+
     private Request newRequest(URI url) {
         Request r = http.newRequest(url).method(HttpMethod.GET)
                 .headers(h -> {
@@ -111,7 +140,7 @@ public final class OriginClient implements AutoCloseable {
     public OriginResource probe(URI url, long expectedLength) {
         Exchange ex = new Exchange(url, 0, 1, expectedLength, null, true);
         try {
-            byte[] ignored = ex.future.get(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            byte[] ignored = ex.future.get(hardDeadline().toMillis() + 1000, TimeUnit.MILLISECONDS);
             assert ignored.length == 1;
         } catch (ExecutionException e) {
             throw classify(url, e.getCause());
@@ -182,7 +211,11 @@ public final class OriginClient implements AutoCloseable {
             if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
                 throw new OriginException(url, "answered with Content-Encoding '" + encoding + "'; only unencoded bodies can be hashed", false);
             }
-            long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            long length = contentLength(response);
+            if (length == -2) {
+                throw new OriginException(url, "sent an unusable Content-Length '"
+                        + clip(response.getHeaders().get(HttpHeader.CONTENT_LENGTH)) + "'", false);
+            }
             if (length < 0) {
                 throw new OriginException(url, "sent no Content-Length; the file length must be known", false);
             }
@@ -317,6 +350,8 @@ public final class OriginClient implements AutoCloseable {
         private int received;
         private volatile OriginException problem;
         volatile OriginResource resource;
+        private final Request request;
+        private final java.util.concurrent.ScheduledFuture<?> deadline;
 
         Exchange(URI url, long offset, int length, long expectedTotal, OriginResource pinned, boolean probing) {
             this.url = url;
@@ -333,19 +368,78 @@ public final class OriginClient implements AutoCloseable {
                             h.put(HttpHeader.IF_RANGE, pinned.ifRangeValidator());
                         }
                     });
+            this.request = request;
             requests.increment();
-            request.send(this);
+            inFlight.incrementAndGet();
+            future.whenComplete((b, e) -> inFlight.decrementAndGet());
+            // whatever the origin sends and whatever Jetty does with it, the future completes by this deadline
+            long ms = hardDeadline().toMillis();
+            java.util.concurrent.ScheduledFuture<?> d;
+            try {
+                d = deadlines.schedule(() -> {
+                    if (!future.isDone()) {
+                        deadlinesHit.increment();
+                    }
+                    fail(new OriginException(url, "no complete answer within " + ms + " ms (hard deadline)", true));
+                }, ms, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                d = null;
+                fail(new OriginException(url, "the origin client is closed", false));
+            }
+            this.deadline = d;
+            future.whenComplete((b, e) -> {
+                var dl = this.deadline;
+                if (dl != null) {
+                    dl.cancel(false);
+                }
+            });
+            if (!future.isDone()) {
+                try {
+                    request.send(this);
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+        }
+
+        /** Ends the exchange with an error (first ending wins) and aborts the request if still running. */
+        private void fail(Throwable t) {
+            if (future.completeExceptionally(t)) {
+                Request r = request;
+                if (r != null) {
+                    r.abort(t);
+                }
+            }
+        }
+
+        /**
+         * An exception thrown inside a Jetty listener is only logged by Jetty: the future would never complete.
+         * Every listener therefore ends the exchange itself on any exception.
+         */
+        private void failed(Response response, Throwable t) {
+            LOG.debug("range exchange with {} failed in a listener", url, t);
+            OriginException p = t instanceof OriginException oe ? oe
+                    : new OriginException(url, "unusable answer: " + t, true, t);
+            problem = p;
+            fail(p);
+            if (response != null) {
+                response.abort(p);
+            }
         }
 
         @Override
         public void onHeaders(Response response) {
-            OriginException p = check(response);
-            if (p != null) {
-                problem = p;
-                response.abort(p);
-                return;
+            try {
+                OriginException p = check(response);
+                if (p != null) {
+                    problem = p;
+                    response.abort(p);
+                    return;
+                }
+                body = new byte[length];
+            } catch (Throwable t) {
+                failed(response, t);
             }
-            body = new byte[length];
         }
 
         private OriginException check(Response response) {
@@ -365,7 +459,7 @@ public final class OriginClient implements AutoCloseable {
             }
             Matcher m = CONTENT_RANGE.matcher(contentRange.trim());
             if (!m.matches()) {
-                return new OriginException(url, "answered an unusable Content-Range '" + contentRange + "' (multipart or malformed)", false);
+                return new OriginException(url, "answered an unusable Content-Range '" + clip(contentRange) + "' (multipart, malformed or out of range)", false);
             }
             if (m.group(3).equals("*")) {
                 return new OriginException(url, "does not say the file's total length (Content-Range '" + contentRange + "')", false);
@@ -381,7 +475,11 @@ public final class OriginClient implements AutoCloseable {
                 return new OriginException(url, "answered range " + start + "-" + end + " for a request of "
                         + offset + "-" + (offset + length - 1), true);
             }
-            long contentLength = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            long contentLength = contentLength(response);
+            if (contentLength == -2) {
+                return new OriginException(url, "answered an unusable Content-Length '"
+                        + clip(response.getHeaders().get(HttpHeader.CONTENT_LENGTH)) + "'", true);
+            }
             if (contentLength >= 0 && contentLength != length) {
                 return new OriginException(url, "answered Content-Length " + contentLength + " for a range of " + length + " bytes", true);
             }
@@ -430,39 +528,78 @@ public final class OriginClient implements AutoCloseable {
 
         @Override
         public void onContent(Response response, ByteBuffer content) {
-            int n = content.remaining();
-            bytesReceived.add(n);
-            if (body == null) {
-                return;
+            try {
+                int n = content.remaining();
+                bytesReceived.add(n);
+                if (body == null || future.isDone()) {
+                    return;
+                }
+                if (received + n > length) {
+                    problem = new OriginException(url, "sent more than the " + length + " bytes requested", true);
+                    response.abort(problem);
+                    return;
+                }
+                content.get(body, received, n);
+                received += n;
+            } catch (Throwable t) {
+                failed(response, t);
             }
-            if (received + n > length) {
-                problem = new OriginException(url, "sent more than the " + length + " bytes requested", true);
-                response.abort(problem);
-                return;
-            }
-            content.get(body, received, n);
-            received += n;
         }
 
         @Override
         public void onComplete(Result result) {
-            if (problem == null && body == null && result.getResponse() != null && result.getResponse().getStatus() > 0) {
-                problem = check(result.getResponse());
-            }
-            if (problem != null) {
-                future.completeExceptionally(problem);
-            } else if (result.isFailed()) {
-                future.completeExceptionally(result.getFailure());
-            } else if (body == null || received != length) {
-                future.completeExceptionally(new OriginException(url, "short body: got " + received + " of " + length + " bytes", true));
-            } else {
-                future.complete(body);
+            try {
+                if (problem == null && body == null && result.getResponse() != null && result.getResponse().getStatus() > 0) {
+                    problem = check(result.getResponse());
+                }
+                if (problem != null) {
+                    future.completeExceptionally(problem);
+                } else if (result.isFailed()) {
+                    future.completeExceptionally(result.getFailure());
+                } else if (body == null || received != length) {
+                    future.completeExceptionally(new OriginException(url, "short body: got " + received + " of " + length + " bytes", true));
+                } else {
+                    future.complete(body);
+                }
+            } catch (Throwable t) {
+                failed(null, t);
             }
         }
     }
 
+    /** Content-Length: -1 when absent, -2 when not a number of at most 18 digits. */
+    static long contentLength(Response response) {
+        String v = response.getHeaders().get(HttpHeader.CONTENT_LENGTH);
+        if (v == null) {
+            return -1;
+        }
+        return boundedLong(v.trim());
+    }
+
+    /** A non-negative decimal of 1 to 18 digits (always fits in a long), or -2. */
+    static long boundedLong(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return -2;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -2;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /** A header value as quoted in an error message: at most 100 characters. */
+    private static String clip(String s) {
+        return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "...";
+    }
+
     @Override
     public void close() {
+        deadlines.shutdownNow();
         try {
             http.stop();
         } catch (Exception e) {

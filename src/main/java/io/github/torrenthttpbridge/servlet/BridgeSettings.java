@@ -58,6 +58,8 @@ public final class BridgeSettings {
     private final URI origin;
     private final Path metadataDir;
     private final long cacheMiB;
+    private final long diskCacheMiB;
+    private final Path diskCacheDir;
     private final List<String> trackers;
     private final boolean webSeed;
     private final boolean injectLinks;
@@ -84,6 +86,8 @@ public final class BridgeSettings {
         origin = b.origin;
         metadataDir = b.metadataDir;
         cacheMiB = b.cacheMiB;
+        diskCacheMiB = b.diskCacheMiB;
+        diskCacheDir = b.diskCacheDir != null ? b.diskCacheDir : b.metadataDir.resolve("piece-cache");
         trackers = List.copyOf(b.trackers);
         webSeed = b.webSeed;
         injectLinks = b.injectLinks;
@@ -169,6 +173,16 @@ public final class BridgeSettings {
         return cacheMiB;
     }
 
+    /** Disk for verified pieces below the memory cache, MiB (0: none). */
+    public long diskCacheMiB() {
+        return diskCacheMiB;
+    }
+
+    /** Directory of the disk cache; default {@code piece-cache} in the metadata directory. */
+    public Path diskCacheDir() {
+        return diskCacheDir;
+    }
+
     public List<String> trackers() {
         return trackers;
     }
@@ -239,7 +253,8 @@ public final class BridgeSettings {
         return "BridgeSettings[enabled=" + enabled + ", include=" + include + ", exclude=" + exclude + ", minSize=" + minSize
                 + ", pieceSize=" + pieceSize + ", bind=" + bindAddress.getHostAddress() + ", port=" + port + ", dht=" + dht
                 + ", dhtPort=" + dhtPort + ", dhtBootstrap=" + dhtBootstrap + ", dhtPublicRouters=" + dhtPublicRouters
-                + ", origin=" + origin + ", metadataDir=" + metadataDir + ", cacheMiB=" + cacheMiB + ", trackers=" + trackers
+                + ", origin=" + origin + ", metadataDir=" + metadataDir + ", cacheMiB=" + cacheMiB + ", diskCacheMiB=" + diskCacheMiB
+                + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
                 + publicUrl + ", " + limits + "]";
@@ -267,6 +282,8 @@ public final class BridgeSettings {
         private URI origin;
         private Path metadataDir;
         private long cacheMiB = 128;
+        private long diskCacheMiB = 1024;
+        private Path diskCacheDir;
         private List<String> trackers = List.of();
         private boolean webSeed = true;
         private boolean injectLinks = true;
@@ -372,6 +389,18 @@ public final class BridgeSettings {
 
         public Builder cacheMiB(long mib) {
             cacheMiB = check("cache-mib", mib, 0, 1 << 20);
+            return this;
+        }
+
+        /** Disk for verified pieces below the memory cache, MiB; 0 for none. Default 1024. */
+        public Builder diskCacheMiB(long mib) {
+            diskCacheMiB = check("disk-cache-mib", mib, 0, 1L << 30);
+            return this;
+        }
+
+        /** Directory of the disk cache (locked for one bridge; span files deleted at start and stop). */
+        public Builder diskCacheDir(Path dir) {
+            diskCacheDir = Objects.requireNonNull(dir, "disk-cache-dir");
             return this;
         }
 

@@ -50,6 +50,8 @@ public final class SettingsParser {
             p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://<local address and port of the connector that took the first request><context path>; never taken from request headers (Host, X-Forwarded-*)"),
             p("metadata-dir", "(temp dir)/torrent-bridge", "where the torrents' info dictionaries are kept across restarts; default under the context's jakarta.servlet.context.tempdir"),
             p("cache-mib", "128", "memory for verified pieces, MiB"),
+            p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again"),
+            p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop"),
             p("trackers", "", "announce URLs added to torrents and magnets, comma-separated (read at every request, never stored)"),
             p("webseed", "true", "list the file's public URL (public-url + path) as a web seed (BEP 19) in torrents and magnets"),
             p("inject-links", "true", "add torrent and magnet links after links to bridged files in HTML pages"),
@@ -128,6 +130,8 @@ public final class SettingsParser {
             case "origin" -> b.origin(url(n, v));
             case "metadata-dir" -> b.metadataDir(Path.of(v));
             case "cache-mib" -> b.cacheMiB(intRange(n, v, 0, 1 << 20));
+            case "disk-cache-mib" -> b.diskCacheMiB(intRange(n, v, 0, 1L << 30));
+            case "disk-cache-dir" -> b.diskCacheDir(Path.of(v));
             case "trackers" -> b.trackers(list(v));
             case "webseed" -> b.webSeed(bool(n, v));
             case "inject-links" -> b.injectLinks(bool(n, v));

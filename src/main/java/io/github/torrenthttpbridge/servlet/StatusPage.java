@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
 import io.github.torrenthttpbridge.site.TorrentStatus;
@@ -43,6 +44,7 @@ final class StatusPage {
                     + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
                     + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"peersDropped\":" + b.bridge.peersDropped()
                     + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
+                    + ",\"cache\":" + cacheJson(b.bridge.counters())
                     + "},\"torrents\":[");
             boolean first = true;
             for (TorrentStatus s : all) {
@@ -59,7 +61,9 @@ final class StatusPage {
                     SeedStats st = s.handle().stats();
                     w.print(",\"infohash\":" + Json.str(s.torrent().infoHash().hex()) + ",\"magnet\":" + Json.str(s.torrent().magnetLink())
                             + ",\"length\":" + s.torrent().length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
-                            + ",\"originBytes\":" + st.originBytes() + ",\"verificationFailures\":" + st.verificationFailures()
+                            + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
+                            + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
+                            + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
                             + ",\"trackerPeers\":" + b.tracker.peerCount(s.torrent().infoHash())
                             + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null))
@@ -91,12 +95,18 @@ final class StatusPage {
         w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
                 + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
                 + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
+        BridgeCounters c = b.bridge.counters();
+        w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%s</b> of %s (%d spans pinned by requests being"
+                        + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
+                Units.bytes(c.memoryBytes()), Units.bytes(c.memoryMaxBytes()), c.pinnedSpans(), Units.bytes(c.diskBytes()),
+                Units.bytes(c.diskMaxBytes()), c.originInFlight()));
         String sortLink = byUploaded ? "<a href=\"?\" title=\"sort by file\">uploaded &#9660;</a>"
                 : "<a href=\"?sort=uploaded\" title=\"sort by bytes uploaded\">uploaded</a>";
         w.println("<table><tr><th>" + (byUploaded ? "<a href=\"?\">file</a>" : "file &#9650;") + "</th><th>state</th><th class=\"n\">size</th>"
                 + "<th class=\"n\">age</th><th>info hash</th><th class=\"n\">peers</th><th class=\"n\">tracker peers</th>"
                 + "<th class=\"n uploaded\">" + sortLink + "</th><th class=\"n\">fetched from origin</th>"
-                + "<th class=\"n\">verification failures</th><th class=\"n\">web seed requests</th><th>links</th></tr>");
+                + "<th class=\"n\">origin &divide; uploaded</th><th class=\"n\">cache hits: memory / disk</th>"
+                + "<th class=\"n\">verification failures: origin / disk</th><th class=\"n\">web seed requests</th><th>links</th></tr>");
         java.time.Instant now = java.time.Instant.now();
         long tSize = 0;
         long tPeers = 0;
@@ -104,6 +114,9 @@ final class StatusPage {
         long tUp = 0;
         long tOrigin = 0;
         long tFail = 0;
+        long tDiskFail = 0;
+        long tMem = 0;
+        long tDisk = 0;
         long tWeb = 0;
         for (TorrentStatus s : all) {
             String st = Json.html(state(s));
@@ -123,24 +136,48 @@ final class StatusPage {
                 tUp += x.uploaded();
                 tOrigin += x.originBytes();
                 tFail += x.verificationFailures();
+                tDiskFail += x.diskFailures();
+                tMem += x.cacheHits();
+                tDisk += x.diskHits();
                 tWeb += web;
                 String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
                 w.print(num(Units.bytes(s.torrent().length()), s.torrent().length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
                         + "<td><code>" + s.torrent().infoHash().hex() + "</code></td>" + num(x.peers()) + num(trackerPeers)
                         + num(Units.bytes(x.uploaded()), x.uploaded()) + num(Units.bytes(x.originBytes()), x.originBytes())
-                        + num(x.verificationFailures()) + num(web)
+                        + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
+                        + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
+                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(web)
                         + "<td><a href=\"" + base + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
             } else {
                 w.print(s.progress() != null ? num(Units.bytes(s.progress().bytesTotal()), s.progress().bytesTotal()) : "<td></td>");
-                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
+                w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
             }
             w.println("</tr>");
         }
         w.println("<tr class=\"totals\"><td>" + all.size() + " files</td><td></td>" + num(Units.bytes(tSize), tSize) + "<td></td><td></td>"
-                + num(tPeers) + num(tTracker) + num(Units.bytes(tUp), tUp) + num(Units.bytes(tOrigin), tOrigin) + num(tFail) + num(tWeb)
+                + num(tPeers) + num(tTracker) + num(Units.bytes(tUp), tUp) + num(Units.bytes(tOrigin), tOrigin)
+                + "<td class=\"n\">" + ratioText(tOrigin, tUp) + "</td><td class=\"n\">" + tMem + " / " + tDisk + "</td>"
+                + "<td class=\"n\">" + tFail + " / " + tDiskFail + "</td>" + num(tWeb)
                 + "<td></td></tr>");
         w.println("</table><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in <a href=\"?format=json\">JSON</a>.</p></body></html>");
+    }
+
+    /** Origin bytes ÷ bytes uploaded, or null before any upload. */
+    static String ratioJson(SeedStats s) {
+        return s.uploaded() == 0 ? "null" : String.format(Locale.ROOT, "%.4f", s.originRatio());
+    }
+
+    static String ratioText(long origin, long uploaded) {
+        return uploaded == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) origin / uploaded);
+    }
+
+    static String cacheJson(BridgeCounters c) {
+        return "{\"memoryBytes\":" + c.memoryBytes() + ",\"memoryMaxBytes\":" + c.memoryMaxBytes()
+                + ",\"pinnedSpans\":" + c.pinnedSpans() + ",\"diskBytes\":" + c.diskBytes()
+                + ",\"diskMaxBytes\":" + c.diskMaxBytes() + ",\"originInFlight\":" + c.originInFlight()
+                + ",\"readPermitsHeld\":" + c.readPermitsHeld() + ",\"pendingLoads\":" + c.pendingLoads()
+                + ",\"pieceClaims\":" + c.engineClaims() + "}";
     }
 
     private static String num(long n) {

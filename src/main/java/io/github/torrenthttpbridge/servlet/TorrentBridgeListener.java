@@ -58,6 +58,7 @@ public class TorrentBridgeListener implements ServletContextListener {
         BridgeConfig.Builder config = BridgeConfig.builder()
                 .bindAddress(s.bindAddress()).port(s.port()).dht(s.dht()).dhtPort(s.dhtPort())
                 .dhtPublicRouters(s.dhtPublicRouters()).dhtBootstrap(s.dhtBootstrap()).cacheMiB(s.cacheMiB())
+                .diskCacheMiB(s.diskCacheMiB()).diskCacheDir(s.diskCacheDir())
                 .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
                 .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
                 // the site is our own origin: never follow redirects away from it

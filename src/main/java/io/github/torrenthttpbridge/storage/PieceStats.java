@@ -10,6 +10,10 @@ public final class PieceStats {
     final LongAdder piecesVerified = new LongAdder();
     final LongAdder verificationFailures = new LongAdder();
     final LongAdder cacheHits = new LongAdder();
+    final LongAdder diskHits = new LongAdder();
+    final LongAdder diskBytes = new LongAdder();
+    final LongAdder diskFailures = new LongAdder();
+    final LongAdder readAheads = new LongAdder();
 
     public long originBytes() {
         return originBytes.sum();
@@ -31,7 +35,28 @@ public final class PieceStats {
         return verificationFailures.sum();
     }
 
+    /** Piece reads answered from memory (or joining a load already under way). */
     public long cacheHits() {
         return cacheHits.sum();
+    }
+
+    /** Span loads answered from the disk tier (verified again). */
+    public long diskHits() {
+        return diskHits.sum();
+    }
+
+    /** Bytes read back from the disk tier and verified. */
+    public long diskBytes() {
+        return diskBytes.sum();
+    }
+
+    /** Spans read back from disk whose bytes no longer matched: dropped from disk and fetched again. */
+    public long diskFailures() {
+        return diskFailures.sum();
+    }
+
+    /** Spans loaded ahead of any request for a peer reading in order. */
+    public long readAheads() {
+        return readAheads.sum();
     }
 }

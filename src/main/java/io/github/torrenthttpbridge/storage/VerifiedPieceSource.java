@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -13,6 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves verified pieces of one torrent from a {@link RangeSource}, through the shared {@link PieceCache}.
+ *
+ * <p>This is the one place pieces are verified: bytes from the origin, and bytes read back from the disk tier
+ * (a piece that fails there is dropped from disk and fetched again; one that fails from the origin makes the
+ * torrent stale). A span read right after the two spans before it starts a read-ahead of the next one.
+ * Each {@link #piece} call claims (pins) its span in memory until its {@link #release}.
  *
  * <p>Pieces are fetched in aligned spans of whole pieces (at least {@code minFetchBytes}, so small pieces do
  * not cost one request each), every piece of a span is checked against its SHA-1, and only verified pieces
@@ -28,7 +34,11 @@ public final class VerifiedPieceSource implements PieceSource {
     private final RangeSource source;
     private final PieceCache cache;
     private final int spanPieces;
+    private final int spanCount;
     private final PieceStats stats = new PieceStats();
+    private final java.util.concurrent.atomic.AtomicInteger readAheads = new java.util.concurrent.atomic.AtomicInteger();
+    /** Read-ahead loads of one torrent at once. */
+    static final int MAX_READ_AHEADS = 2;
     private final Consumer<StaleTorrentException> onStale;
     private volatile StaleTorrentException stale;
 
@@ -43,6 +53,7 @@ public final class VerifiedPieceSource implements PieceSource {
         this.source = source;
         this.cache = cache;
         this.spanPieces = Math.max(1, minFetchBytes / torrent.pieceLength());
+        this.spanCount = (torrent.pieceCount() + spanPieces - 1) / spanPieces;
         this.onStale = onStale;
     }
 
@@ -83,18 +94,23 @@ public final class VerifiedPieceSource implements PieceSource {
             return CompletableFuture.failedFuture(new IndexOutOfBoundsException(
                     "piece " + index + " does not exist (" + torrent.pieceCount() + " pieces)"));
         }
+        int span = index / spanPieces;
+        PieceCache.Key key = new PieceCache.Key(id, span);
         StaleTorrentException s = stale;
         if (s != null) {
+            // claimed all the same (nothing is loaded), so that every release(index) has its claim to end
+            cache.claimOnly(key);
             return CompletableFuture.failedFuture(s);
         }
-        int span = index / spanPieces;
         boolean[] loaded = {false};
-        CompletableFuture<PieceCache.Span> f = cache.get(new PieceCache.Key(id, span), (k, executor) -> {
-            loaded[0] = true;
-            return loadSpan(span);
-        });
+        CompletableFuture<PieceCache.Span> f = cache.claim(key, () -> loadSpan(span), loaded);
         if (!loaded[0]) {
             stats.cacheHits.increment();
+        } else if (span > 1 && span + 1 < spanCount && cache.inMemory(new PieceCache.Key(id, span - 1))
+                && cache.inMemory(new PieceCache.Key(id, span - 2))) {
+            // the two spans before this one were read recently: someone reads in order, so fetch the next one now
+            // (two, not one: peers picking pieces at random rarely find both, so they seldom cause a read-ahead)
+            readAhead(span + 1);
         }
         return f.thenApply(loadedSpan -> {
             byte[] piece = loadedSpan.pieces()[index - span * spanPieces];
@@ -109,27 +125,121 @@ public final class VerifiedPieceSource implements PieceSource {
         });
     }
 
+    @Override
+    public void release(int index) {
+        if (index >= 0 && index < torrent.pieceCount()) {
+            cache.unclaim(new PieceCache.Key(id, index / spanPieces));
+        }
+    }
+
+    @Override
+    public void prefetch(int index) {
+        if (index >= 0 && index < torrent.pieceCount()) {
+            readAhead(index / spanPieces);
+        }
+    }
+
+    /** Loads a span nobody asked for yet, unless it is in memory or too many read-aheads run already. */
+    private void readAhead(int span) {
+        if (stale != null || readAheads.incrementAndGet() > MAX_READ_AHEADS) {
+            readAheads.decrementAndGet();
+            return;
+        }
+        boolean started = cache.prefetch(new PieceCache.Key(id, span),
+                () -> loadSpan(span).whenComplete((x, e) -> readAheads.decrementAndGet()));
+        if (started) {
+            stats.readAheads.increment();
+        } else {
+            readAheads.decrementAndGet();
+        }
+    }
+
+    /** Loads a span: from the disk tier when its bytes there still verify, else from the origin. */
     private CompletableFuture<PieceCache.Span> loadSpan(int span) {
+        PieceCache.Key key = new PieceCache.Key(id, span);
+        SpanTier disk = cache.disk();
+        if (disk == SpanTier.NONE) {
+            return fetch(span, disk);
+        }
+        return disk.get(key).thenCompose(bytes -> {
+            if (bytes != null) {
+                int first = span * spanPieces;
+                int last = lastPiece(span);
+                byte[][] pieces = verify(first, last, bytes);
+                if (pieces != null && Arrays.stream(pieces).allMatch(java.util.Objects::nonNull)) {
+                    stats.diskHits.increment();
+                    stats.diskBytes.add(bytes.length);
+                    return CompletableFuture.completedFuture(new PieceCache.Span(pieces, bytes.length));
+                }
+                // a disk can rot: these bytes are never used; the span is dropped and fetched again
+                stats.diskFailures.increment();
+                LOG.warn("span {} (pieces {}-{}) of {} read back from the disk cache does not match its SHA-1;"
+                        + " dropped from disk and fetched again", span, first, last, torrent.name());
+                disk.remove(key);
+            }
+            return fetch(span, disk);
+        });
+    }
+
+    private int lastPiece(int span) {
+        return Math.min(torrent.pieceCount(), (span + 1) * spanPieces) - 1;
+    }
+
+    private CompletableFuture<PieceCache.Span> fetch(int span, SpanTier disk) {
         int first = span * spanPieces;
-        int last = Math.min(torrent.pieceCount(), first + spanPieces) - 1;
+        int last = lastPiece(span);
         long offset = torrent.pieceOffset(first);
         long end = torrent.pieceOffset(last) + torrent.pieceSize(last);
         int length = (int) (end - offset);
         stats.originRequests.increment();
-        return source.read(offset, length).handle((bytes, error) -> {
+        CompletableFuture<byte[]> read;
+        try {
+            read = source.read(offset, length);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.handle((bytes, error) -> {
             if (error != null) {
                 stats.originFailures.increment();
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
                 LOG.warn("fetching pieces {}-{} of {} failed: {}", first, last, torrent.name(), cause.getMessage());
-                throw new java.util.concurrent.CompletionException(cause);
+                throw new CompletionException(cause);
             }
             stats.originBytes.add(bytes.length);
-            return verify(first, last, bytes);
+            byte[][] pieces = verify(first, last, bytes);
+            if (pieces == null) {
+                throw new CompletionException(new IllegalStateException("the origin source returned "
+                        + bytes.length + " bytes for a range of " + length));
+            }
+            boolean allGood = true;
+            for (int i = first; i <= last; i++) {
+                if (pieces[i - first] != null) {
+                    stats.piecesVerified.increment();
+                } else {
+                    allGood = false;
+                    stats.verificationFailures.increment();
+                    LOG.warn("piece {} of {} ({}) does not match its SHA-1: the origin's file differs from the torrent",
+                            i, torrent.name(), id);
+                    markStale("piece " + i + " fetched from the origin does not match the torrent's SHA-1", null);
+                }
+            }
+            if (allGood) {
+                disk.put(new PieceCache.Key(id, span), pieces, bytes.length);
+            }
+            return new PieceCache.Span(pieces, bytes.length);
         });
     }
 
-    private PieceCache.Span verify(int first, int last, byte[] bytes) {
+    /**
+     * The one place pieces are checked: splits {@code bytes} (pieces {@code first..last} in order) into pieces,
+     * each one null unless it matches its SHA-1; null when {@code bytes} is not exactly their length.
+     */
+    private byte[][] verify(int first, int last, byte[] bytes) {
+        long expected = torrent.pieceOffset(last) + torrent.pieceSize(last) - torrent.pieceOffset(first);
+        if (bytes.length != expected) {
+            return null;
+        }
         byte[][] out = new byte[last - first + 1][];
         MessageDigest sha1 = sha1();
         int pos = 0;
@@ -138,16 +248,10 @@ public final class VerifiedPieceSource implements PieceSource {
             sha1.update(bytes, pos, size);
             if (torrent.pieceHashMatches(i, sha1.digest())) {
                 out[i - first] = (first == last) ? bytes : Arrays.copyOfRange(bytes, pos, pos + size);
-                stats.piecesVerified.increment();
-            } else {
-                stats.verificationFailures.increment();
-                LOG.warn("piece {} of {} ({}) does not match its SHA-1: the origin's file differs from the torrent",
-                        i, torrent.name(), id);
-                markStale("piece " + i + " fetched from the origin does not match the torrent's SHA-1", null);
             }
             pos += size;
         }
-        return new PieceCache.Span(out, bytes.length);
+        return out;
     }
 
     private static MessageDigest sha1() {

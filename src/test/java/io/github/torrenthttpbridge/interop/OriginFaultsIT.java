@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Jetty origin misbehaves on cue (500s, connections dropped mid-body, stalls, slowness, a 200 with the
  * whole file, short bodies, redirects to another host) while libtorrent downloads through the bridge: nothing
- * bad reaches the client, the peer is choked (not left waiting) while the origin is down, and the download
+ * bad reaches the client (also an overflowing {@code Content-Range} and a 2 MiB header flood, which used to leave
+ * a fetch pending for good), nothing is left behind (in-flight fetches, read permits, piece claims, pending loads), the peer is choked (not left waiting) while the origin is down, and the download
  * completes once it recovers.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -80,9 +81,22 @@ class OriginFaultsIT {
             for (TestOrigin.Fault f : kinds) {
                 assertTrue(origin.injected().containsKey(f), "injected " + f + ": " + origin.injected());
             }
+            var counters = awaitIdle(bridge, Duration.ofSeconds(30));
+            assertTrue(counters.idle(), "no fetch, permit, claim, pin or load left behind after the faults: " + counters);
             System.out.printf("origin faults injected: %d %s; peer choked %d times; download %s MiB/s in %s s%n", injected,
                     origin.injected(), bridge.peersChoked(), r.json("download_rate_mib_s"), r.json("seconds"));
         }
+    }
+
+    /** Waits until the bridge's leak counters are all 0 (the leecher has gone); returns the last reading. */
+    static io.github.torrenthttpbridge.bridge.BridgeCounters awaitIdle(TorrentBridge bridge, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        var c = bridge.counters();
+        while (!c.idle() && System.nanoTime() < end) {
+            Thread.sleep(100);
+            c = bridge.counters();
+        }
+        return c;
     }
 
     static String sha(byte[] data) throws Exception {

@@ -145,4 +145,82 @@ class OriginClientIT {
         assertTrue(e.getCause().getMessage().contains("503"), e.getCause().getMessage());
         assertEquals(2, origin.requests() - before, "two attempts");
     }
+
+    /** Faults that used to leave a fetch pending for good end in a clean error, and no request stays in flight. */
+    @Test
+    void overflowingContentRangeAndHeaderFloodEndCleanly() throws Exception {
+        OriginResource r = client.probe(origin.url(), DATA.length);
+        for (TestOrigin.Fault fault : new TestOrigin.Fault[] {TestOrigin.Fault.CONTENT_RANGE_OVERFLOW, TestOrigin.Fault.HEADER_FLOOD}) {
+            origin.faults(n -> fault, 0);
+            try {
+                long t0 = System.nanoTime();
+                CompletionException e = assertThrows(CompletionException.class,
+                        () -> client.fetchRange(r, 1000, 5000).orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join(),
+                        fault + " must fail");
+                assertInstanceOf(OriginException.class, e.getCause(), fault + ": " + e.getCause());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < client.hardDeadline().toMillis() * 2, fault + " took " + ms + " ms");
+                if (fault == TestOrigin.Fault.CONTENT_RANGE_OVERFLOW) {
+                    assertTrue(e.getCause().getMessage().contains("Content-Range"), e.getCause().getMessage());
+                }
+            } finally {
+                origin.faults(n -> null, 0);
+            }
+            awaitIdle(client);
+            assertArrayEquals(Arrays.copyOfRange(DATA, 1000, 6000), client.fetchRange(r, 1000, 5000).join(),
+                    "the origin recovered: fetches work again after " + fault);
+            awaitIdle(client);
+        }
+    }
+
+    /** Numbers in headers are parsed with bounded digits: nothing overflows, nothing throws. */
+    @Test
+    void boundedNumbers() {
+        assertEquals(0, OriginClient.boundedLong("0"));
+        assertEquals(999_999_999_999_999_999L, OriginClient.boundedLong("999999999999999999"));
+        assertEquals(-2, OriginClient.boundedLong("9999999999999999999"));
+        assertEquals(-2, OriginClient.boundedLong("99999999999999999999999"));
+        assertEquals(-2, OriginClient.boundedLong("-1"));
+        assertEquals(-2, OriginClient.boundedLong("12a"));
+        assertEquals(-2, OriginClient.boundedLong(""));
+    }
+
+    /** A request that nothing else ends (the origin accepts the connection and says nothing) ends at its hard deadline. */
+    @Test
+    void aSilentOriginEndsAtTheHardDeadline() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             OriginClient c = new OriginClient(OriginClientConfig.defaults().withRetries(1, Duration.ZERO)
+                     .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30)))) {
+            java.util.List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException ignored) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            OriginResource fake = new OriginResource(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/f"), 100, null, null);
+            long t0 = System.nanoTime();
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> c.fetchRange(fake, 0, 10).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertInstanceOf(OriginException.class, e.getCause());
+            assertTrue(ms <= c.hardDeadline().toMillis() + 2000, "ended after " + ms + " ms");
+            awaitIdle(c);
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    static void awaitIdle(OriginClient c) throws InterruptedException {
+        for (int i = 0; i < 100 && c.inFlight() != 0; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, c.inFlight(), "no range request left in flight");
+    }
 }

@@ -25,7 +25,16 @@ public final class TestOrigin implements AutoCloseable {
     public enum Mode { NORMAL, IGNORE_RANGES, NOT_FOUND, REDIRECT_LOOP, GZIP, SERVER_ERROR }
 
     /** One-off misbehaviours for range requests, injected on cue. */
-    public enum Fault { STATUS_500, RESET_MID_BODY, STALL, SLOW, FULL_BODY_200, SHORT_BODY, REDIRECT_AWAY }
+    public enum Fault {
+        STATUS_500, RESET_MID_BODY, STALL, SLOW, FULL_BODY_200, SHORT_BODY, REDIRECT_AWAY,
+        /** {@code 206} with {@code Content-Range: bytes 0-0/99999999999999999999999} (overflows a long). */
+        CONTENT_RANGE_OVERFLOW,
+        /** {@code 206} whose headers go on for {@link #FLOOD_HEADER_BYTES} (thousands of header lines). */
+        HEADER_FLOOD
+    }
+
+    /** Bytes of headers a {@link Fault#HEADER_FLOOD} answer carries. */
+    public static final int FLOOD_HEADER_BYTES = 2 * 1024 * 1024;
 
     private final java.util.function.IntFunction<Fault> noFaults = n -> null;
     private volatile java.util.function.IntFunction<Fault> faults = noFaults;
@@ -51,13 +60,17 @@ public final class TestOrigin implements AutoCloseable {
     private volatile Mode mode = Mode.NORMAL;
     private final AtomicInteger rangeRequests = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong rangeBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<String> ranges = new CopyOnWriteArrayList<>();
 
     public TestOrigin(String name, byte[] data) throws Exception {
         this.name = name;
         this.data = data;
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        http.setResponseHeaderSize(FLOOD_HEADER_BYTES + 64 * 1024); // room for the header flood
+        http.setOutputBufferSize(FLOOD_HEADER_BYTES + 64 * 1024);
+        ServerConnector connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -90,6 +103,11 @@ public final class TestOrigin implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** Body bytes sent in answer to range requests (206 answers served in full). */
+    public long rangeBytes() {
+        return rangeBytes.get();
     }
 
     public List<String> ranges() {
@@ -150,6 +168,7 @@ public final class TestOrigin implements AutoCloseable {
                 }
             }
             rangeRequests.incrementAndGet();
+            rangeBytes.addAndGet(len);
             ranges.add(start + "-" + end);
             response.setStatus(206);
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + d.length);
@@ -194,6 +213,22 @@ public final class TestOrigin implements AutoCloseable {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, d.length);
                 response.write(true, ByteBuffer.wrap(d), callback);
+            }
+            case CONTENT_RANGE_OVERFLOW -> {
+                response.setStatus(206);
+                response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes 0-0/99999999999999999999999");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 1);
+                response.write(true, ByteBuffer.wrap(d, 0, 1), callback);
+            }
+            case HEADER_FLOOD -> {
+                response.setStatus(206);
+                String filler = "x".repeat(200);
+                for (int i = 0; i < FLOOD_HEADER_BYTES / 220; i++) {
+                    response.getHeaders().add("X-Flood-" + i, filler);
+                }
+                response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + (start + len - 1) + "/" + d.length);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, len);
+                response.write(true, ByteBuffer.wrap(d, (int) start, len), callback);
             }
             case REDIRECT_AWAY -> {
                 response.setStatus(302);
