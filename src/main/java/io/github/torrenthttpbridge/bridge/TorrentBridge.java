@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.bridge;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Collection;

@@ -33,7 +33,7 @@ final class ExtensionMessages {
         m.put("ut_metadata", UT_METADATA);
         Map<String, Object> hs = new TreeMap<>();
         hs.put("m", m);
-        hs.put("metadata_size", torrent.meta.infoBytes().length);
+        hs.put("metadata_size", torrent.meta.infoLength());
         hs.put("v", "torrent-http-bridge");
         hs.put("reqq", conn.engine.maxOutstandingPerPeer());
         hs.put("p", conn.engine.port());

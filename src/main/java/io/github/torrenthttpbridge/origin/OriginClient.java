@@ -81,11 +81,14 @@ public final class OriginClient implements AutoCloseable {
             throw new IllegalStateException("cannot start the HTTP client", e);
         }
         this.http = client;
-        this.deadlines = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "origin-deadlines");
             t.setDaemon(true);
             return t;
         });
+        // a deadline whose fetch ended is cancelled: drop it at once rather than keep it queued until it would fire
+        timer.setRemoveOnCancelPolicy(true);
+        this.deadlines = timer;
     }
 
     public OriginClientConfig config() {

@@ -24,26 +24,34 @@ public final class TorrentMetadata {
     /** Largest file length accepted (1 PiB). */
     public static final long MAX_LENGTH = 1L << 50;
 
+    /** The whole .torrent; {@code info} and the piece hashes are read in place (one copy per torrent: a mirror has
+     * 100,000 of them). */
     private final byte[] encoded;
-    private final byte[] infoBytes;
+    private final int infoStart;
+    private final int infoEnd;
     private final InfoHash infoHash;
     private final String name;
     private final long length;
     private final int pieceLength;
+    /** The piece hashes: {@link #encoded} itself from {@link #piecesOffset}, or a copy when they could not be found. */
     private final byte[] pieces;
+    private final int piecesOffset;
     private final List<List<String>> trackerTiers;
     private final List<String> webSeeds;
     private final boolean isPrivate;
 
-    private TorrentMetadata(byte[] encoded, byte[] infoBytes, String name, long length, int pieceLength, byte[] pieces,
-                            List<List<String>> trackerTiers, List<String> webSeeds, boolean isPrivate) {
+    private TorrentMetadata(byte[] encoded, int infoStart, int infoEnd, String name, long length, int pieceLength,
+                            byte[] pieces, List<List<String>> trackerTiers, List<String> webSeeds, boolean isPrivate) {
         this.encoded = encoded;
-        this.infoBytes = infoBytes;
-        this.infoHash = InfoHash.of(sha1(infoBytes));
+        this.infoStart = infoStart;
+        this.infoEnd = infoEnd;
+        this.infoHash = InfoHash.of(sha1(encoded, infoStart, infoEnd - infoStart));
         this.name = name;
         this.length = length;
         this.pieceLength = pieceLength;
-        this.pieces = pieces;
+        int at = find(encoded, infoStart, infoEnd, pieces);
+        this.pieces = at >= 0 ? encoded : pieces;
+        this.piecesOffset = Math.max(at, 0);
         this.trackerTiers = trackerTiers;
         this.webSeeds = webSeeds;
         this.isPrivate = isPrivate;
@@ -70,7 +78,6 @@ public final class TorrentMetadata {
             throw new InvalidTorrentException("the .torrent has no 'info' dictionary");
         }
         int[] span = top.spans().get("info");
-        byte[] infoBytes = Arrays.copyOfRange(torrent, span[0], span[1]);
 
         if (info.containsKey("files")) {
             throw new InvalidTorrentException("multi-file torrents are not supported: one torrent bridges one URL");
@@ -131,7 +138,7 @@ public final class TorrentMetadata {
                 }
             }
         }
-        return new TorrentMetadata(torrent.clone(), infoBytes, name, length, (int) pieceLength, pieces,
+        return new TorrentMetadata(torrent.clone(), span[0], span[1], name, length, (int) pieceLength, pieces,
                 List.copyOf(tiers), List.copyOf(seeds), isPrivate);
     }
 
@@ -149,6 +156,28 @@ public final class TorrentMetadata {
         return l;
     }
 
+    /** Where the bencoded byte string {@code pieces} sits in {@code b[from, to)}, or -1. */
+    private static int find(byte[] b, int from, int to, byte[] pieces) {
+        byte[] key = ("6:pieces" + pieces.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = from; i + key.length + pieces.length <= to; i++) {
+            if (Arrays.equals(b, i, i + key.length, key, 0, key.length)
+                    && Arrays.equals(b, i + key.length, i + key.length + pieces.length, pieces, 0, pieces.length)) {
+                return i + key.length;
+            }
+        }
+        return -1;
+    }
+
+    static byte[] sha1(byte[] data, int offset, int len) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-1");
+            d.update(data, offset, len);
+            return d.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available", e);
+        }
+    }
+
     static byte[] sha1(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-1").digest(data);
@@ -164,7 +193,12 @@ public final class TorrentMetadata {
 
     /** The raw bencoded {@code info} dictionary (what BEP 9 metadata exchange serves). */
     public byte[] infoBytes() {
-        return infoBytes.clone();
+        return Arrays.copyOfRange(encoded, infoStart, infoEnd);
+    }
+
+    /** Length of the bencoded {@code info} dictionary. */
+    public int infoLength() {
+        return infoEnd - infoStart;
     }
 
     public InfoHash infoHash() {
@@ -202,11 +236,12 @@ public final class TorrentMetadata {
 
     /** Whether {@code digest} (20 bytes) equals the expected SHA-1 of piece {@code index}. */
     public boolean pieceHashMatches(int index, byte[] digest) {
-        return Arrays.equals(pieces, index * 20, index * 20 + 20, digest, 0, 20);
+        int at = piecesOffset + index * 20;
+        return Arrays.equals(pieces, at, at + 20, digest, 0, 20);
     }
 
     public byte[] pieceHash(int index) {
-        return Arrays.copyOfRange(pieces, index * 20, index * 20 + 20);
+        return Arrays.copyOfRange(pieces, piecesOffset + index * 20, piecesOffset + index * 20 + 20);
     }
 
     public List<List<String>> trackerTiers() {
