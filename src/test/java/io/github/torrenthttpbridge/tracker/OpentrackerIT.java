@@ -52,7 +52,19 @@ class OpentrackerIT {
              TrackerClient client = new TrackerClient(TrackerClientConfig.defaults())) {
             awaitListening(port);
             String url = "http://127.0.0.1:" + port + "/announce";
-            AnnounceResult seed = client.announce(url, request(LISTED, 7001, 0)).get(10, TimeUnit.SECONDS);
+            // opentracker accepts connections a moment before it answers them (it drops privileges and reads its
+            // whitelist after binding): the first announce is retried for up to 10 s
+            AnnounceResult seed = null;
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); seed == null; ) {
+                try {
+                    seed = client.announce(url, request(LISTED, 7001, 0)).get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > end) {
+                        throw e;
+                    }
+                    Thread.sleep(250);
+                }
+            }
             assertTrue(seed.interval().getSeconds() > 0, seed.toString());
             assertTrue(seed.minInterval().isPresent(), "opentracker sends a min interval: " + seed);
             AnnounceResult leech = client.announce(url, request(LISTED, 7002, 1000)).get(10, TimeUnit.SECONDS);
