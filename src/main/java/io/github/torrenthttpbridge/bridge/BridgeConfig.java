@@ -10,18 +10,148 @@ import java.util.List;
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
 
 /**
- * Immutable configuration of a {@link TorrentBridge}, made with {@link #builder()} and validated once, in
- * {@link Builder#build()}, with messages that name the bad setting.
+ * Immutable configuration of a {@link TorrentBridge}, made only with {@link #builder()} and validated in
+ * {@link Builder#build()} (and by some setters as they are called), with messages that name the bad setting.
  */
-public record BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
-                           List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
-                           int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
-                           Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
-                           long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
-                           java.nio.file.Path diskCacheDir) {
+public final class BridgeConfig {
+    private final InetAddress bindAddress;
+    private final int port;
+    private final boolean dhtEnabled;
+    private final int dhtPort;
+    private final List<InetSocketAddress> dhtBootstrap;
+    private final boolean dhtPublicRouters;
+    private final long cacheBytes;
+    private final int minFetchBytes;
+    private final int maxPeers;
+    private final int maxPeersPerTorrent;
+    private final int maxPendingReads;
+    private final Duration peerDiscoveryInterval;
+    private final OriginClientConfig origin;
+    private final int maxOutstandingPerPeer;
+    private final long maxUploadBytesPerSecond;
+    private final int uploadSlots;
+    private final long diskCacheBytes;
+    private final java.nio.file.Path diskCacheDir;
 
-    public BridgeConfig {
-        dhtBootstrap = List.copyOf(dhtBootstrap);
+    /** Only {@link Builder#build()} makes one, after checking every setting. */
+    private BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                         List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
+                         int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
+                         Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
+                         long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
+                         java.nio.file.Path diskCacheDir) {
+        this.bindAddress = bindAddress;
+        this.port = port;
+        this.dhtEnabled = dhtEnabled;
+        this.dhtPort = dhtPort;
+        this.dhtBootstrap = List.copyOf(dhtBootstrap);
+        this.dhtPublicRouters = dhtPublicRouters;
+        this.cacheBytes = cacheBytes;
+        this.minFetchBytes = minFetchBytes;
+        this.maxPeers = maxPeers;
+        this.maxPeersPerTorrent = maxPeersPerTorrent;
+        this.maxPendingReads = maxPendingReads;
+        this.peerDiscoveryInterval = peerDiscoveryInterval;
+        this.origin = origin;
+        this.maxOutstandingPerPeer = maxOutstandingPerPeer;
+        this.maxUploadBytesPerSecond = maxUploadBytesPerSecond;
+        this.uploadSlots = uploadSlots;
+        this.diskCacheBytes = diskCacheBytes;
+        this.diskCacheDir = diskCacheDir;
+    }
+
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean dhtEnabled() {
+        return dhtEnabled;
+    }
+
+    public int dhtPort() {
+        return dhtPort;
+    }
+
+    public List<InetSocketAddress> dhtBootstrap() {
+        return dhtBootstrap;
+    }
+
+    public boolean dhtPublicRouters() {
+        return dhtPublicRouters;
+    }
+
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
+    public int minFetchBytes() {
+        return minFetchBytes;
+    }
+
+    public int maxPeers() {
+        return maxPeers;
+    }
+
+    public int maxPeersPerTorrent() {
+        return maxPeersPerTorrent;
+    }
+
+    public int maxPendingReads() {
+        return maxPendingReads;
+    }
+
+    public Duration peerDiscoveryInterval() {
+        return peerDiscoveryInterval;
+    }
+
+    public OriginClientConfig origin() {
+        return origin;
+    }
+
+    public int maxOutstandingPerPeer() {
+        return maxOutstandingPerPeer;
+    }
+
+    public long maxUploadBytesPerSecond() {
+        return maxUploadBytesPerSecond;
+    }
+
+    public int uploadSlots() {
+        return uploadSlots;
+    }
+
+    public long diskCacheBytes() {
+        return diskCacheBytes;
+    }
+
+    public java.nio.file.Path diskCacheDir() {
+        return diskCacheDir;
+    }
+
+    @Override
+    public String toString() {
+        return "BridgeConfig[" + "bindAddress=" + bindAddress
+                + ", " + "port=" + port
+                + ", " + "dhtEnabled=" + dhtEnabled
+                + ", " + "dhtPort=" + dhtPort
+                + ", " + "dhtBootstrap=" + dhtBootstrap
+                + ", " + "dhtPublicRouters=" + dhtPublicRouters
+                + ", " + "cacheBytes=" + cacheBytes
+                + ", " + "minFetchBytes=" + minFetchBytes
+                + ", " + "maxPeers=" + maxPeers
+                + ", " + "maxPeersPerTorrent=" + maxPeersPerTorrent
+                + ", " + "maxPendingReads=" + maxPendingReads
+                + ", " + "peerDiscoveryInterval=" + peerDiscoveryInterval
+                + ", " + "origin=" + origin
+                + ", " + "maxOutstandingPerPeer=" + maxOutstandingPerPeer
+                + ", " + "maxUploadBytesPerSecond=" + maxUploadBytesPerSecond
+                + ", " + "uploadSlots=" + uploadSlots
+                + ", " + "diskCacheBytes=" + diskCacheBytes
+                + ", " + "diskCacheDir=" + diskCacheDir + "]";
     }
 
     public static Builder builder() {
