@@ -61,7 +61,7 @@ public final class SeedHandle {
 
     public SeedStats stats() {
         var s = pieces.stats();
-        return new SeedStats(running.peers().size(), running.uploaded(), s.originBytes(), s.originRequests(),
+        return new SeedStats(running.peerCount(), running.uploaded(), s.originBytes(), s.originRequests(),
                 s.originFailures(), s.piecesVerified(), s.verificationFailures(), running.blocksRefused(), s.cacheHits(),
                 s.diskHits(), s.diskFailures());
     }

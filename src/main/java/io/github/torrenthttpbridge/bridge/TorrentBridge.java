@@ -70,7 +70,7 @@ public final class TorrentBridge implements AutoCloseable {
             try {
                 engine.start();
             } catch (io.github.torrenthttpbridge.engine.EngineStartException e) {
-                boolean dht = e.getMessage().contains("DHT");
+                boolean dht = e.dhtPort();
                 throw new PortUnavailableException(dht ? PortUnavailableException.Use.DHT : PortUnavailableException.Use.PEERS,
                         config.bindAddress(), dht ? dhtPort : port, e);
             }

@@ -153,12 +153,4 @@ final class Choker {
         list.sort(Comparator.comparingLong(c -> c.session().waitingSinceNanos()));
         return list;
     }
-
-    int unchokedCount() {
-        return unchoked.get();
-    }
-
-    int waitingCount() {
-        return waiting.size();
-    }
 }

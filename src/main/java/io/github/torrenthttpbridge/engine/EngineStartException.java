@@ -1,8 +1,16 @@
 package io.github.torrenthttpbridge.engine;
 
-/** The engine could not start, typically because its peer port is taken; the message names the port. */
+/** A port the engine needs (peers' TCP or the DHT's UDP) cannot be bound; the message names it. */
 public class EngineStartException extends RuntimeException {
-    public EngineStartException(String message, Throwable cause) {
+    private final boolean dhtPort;
+
+    public EngineStartException(boolean dhtPort, String message, Throwable cause) {
         super(message, cause);
+        this.dhtPort = dhtPort;
+    }
+
+    /** Whether the port that could not be bound is the DHT's UDP port (else the peers' TCP port). */
+    public boolean dhtPort() {
+        return dhtPort;
     }
 }

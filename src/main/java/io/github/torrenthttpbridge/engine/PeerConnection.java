@@ -42,7 +42,6 @@ final class PeerConnection extends AbstractConnection {
     private PeerSession session;
     private Rc4 decryptor;
     private MseHandshake mse;
-    private volatile long lastReceivedNanos = System.nanoTime();
     private boolean countedDropped;
 
     /** An accepted connection ({@code dial} null) or one we opened for a torrent. */
@@ -85,10 +84,6 @@ final class PeerConnection extends AbstractConnection {
         return remoteName;
     }
 
-    boolean outgoing() {
-        return outgoing;
-    }
-
     @Override
     public void onOpen() {
         super.onOpen();
@@ -121,7 +116,6 @@ final class PeerConnection extends AbstractConnection {
                     n = getEndPoint().fill(in);
                     if (n > 0) {
                         answered = true;
-                        lastReceivedNanos = System.nanoTime();
                         if (decryptor != null) {
                             decryptor.apply(in.array(), in.arrayOffset() + start, n);
                         }
@@ -367,10 +361,6 @@ final class PeerConnection extends AbstractConnection {
 
     long openedNanos() {
         return openedNanos;
-    }
-
-    long lastReceivedNanos() {
-        return lastReceivedNanos;
     }
 
     @Override

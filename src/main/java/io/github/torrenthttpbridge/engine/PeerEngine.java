@@ -66,6 +66,9 @@ public interface PeerEngine extends AutoCloseable {
         /** Block requests refused (out of bounds, overloaded, or the piece could not be fetched and verified). */
         long blocksRefused();
 
+        /** Connected peers (without building their addresses). */
+        int peerCount();
+
         /** Addresses of connected peers. */
         Set<String> peers();
     }

@@ -226,7 +226,6 @@ final class PeerSession {
                 if (written) {
                     torrent.uploaded.add(r.length);
                     torrent.blocksServed.increment();
-                    engine.uploaded(r.length);
                 }
                 release(r);
             });
@@ -312,10 +311,6 @@ final class PeerSession {
 
     long waitingSinceNanos() {
         return waitingSinceNanos;
-    }
-
-    int outstanding() {
-        return requested.size();
     }
 
     /** The connection ended: every claim still held is released. */

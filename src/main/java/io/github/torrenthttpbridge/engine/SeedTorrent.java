@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 
 /** A torrent the {@link WireEngine} seeds: plain data (metadata, piece source, counters), no thread of its own. */
@@ -13,6 +14,8 @@ final class SeedTorrent implements PeerEngine.Seeded {
     final TorrentMetadata meta;
     final PieceSource pieces;
     final byte[] infoHash;
+    /** HASH('req2', info hash): how an MSE handshake names this torrent. */
+    final InfoHash req2;
     final LongAdder uploaded = new LongAdder();
     final LongAdder blocksServed = new LongAdder();
     final LongAdder blocksRefused = new LongAdder();
@@ -23,6 +26,7 @@ final class SeedTorrent implements PeerEngine.Seeded {
         this.meta = meta;
         this.pieces = pieces;
         this.infoHash = meta.infoHash().bytes();
+        this.req2 = InfoHash.of(MseHandshake.req2(infoHash));
     }
 
     @Override
@@ -43,6 +47,11 @@ final class SeedTorrent implements PeerEngine.Seeded {
     @Override
     public long blocksRefused() {
         return blocksRefused.sum();
+    }
+
+    @Override
+    public int peerCount() {
+        return peers.size();
     }
 
     @Override

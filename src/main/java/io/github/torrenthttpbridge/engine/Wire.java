@@ -68,7 +68,7 @@ final class Wire {
     }
 
     static ByteBuffer keepAlive() {
-        return ByteBuffer.allocate(4).flip().limit(4);
+        return ByteBuffer.allocate(4);   // length 0, no id
     }
 
     static ByteBuffer have(int index) {

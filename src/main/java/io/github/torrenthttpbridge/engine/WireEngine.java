@@ -69,7 +69,6 @@ public final class WireEngine implements PeerEngine {
     private final AtomicInteger established = new AtomicInteger();
     private final Map<String, LongAdder> droppedBy = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
-    private final LongAdder uploadedTotal = new LongAdder();
     private final AtomicInteger openClaims = new AtomicInteger();
     private ServerSocketChannel server;
     private DhtNode dht;
@@ -99,7 +98,7 @@ public final class WireEngine implements PeerEngine {
             scheduler.start();
             selectors.start();
         } catch (Exception e) {
-            throw new EngineStartException("cannot start the peer engine: " + e, e);
+            throw new IllegalStateException("cannot start the peer engine: " + e, e);
         }
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), config.port());
         try {
@@ -109,7 +108,7 @@ public final class WireEngine implements PeerEngine {
             server.configureBlocking(false);
         } catch (IOException e) {
             stopQuietly();
-            throw new EngineStartException("cannot listen for peers on TCP " + bind.getAddress().getHostAddress() + ":"
+            throw new EngineStartException(false, "cannot listen for peers on TCP " + bind.getAddress().getHostAddress() + ":"
                     + config.port() + " (" + e.getMessage() + "): the port is taken or not allowed", e);
         }
         port = server.socket().getLocalPort();
@@ -135,7 +134,7 @@ public final class WireEngine implements PeerEngine {
                         .ipv6(config.bindAddress() instanceof java.net.Inet6Address).build());
             } catch (IOException | RuntimeException e) {
                 stopQuietly();
-                throw new EngineStartException("cannot start the DHT node on UDP " + config.bindAddress().getHostAddress()
+                throw new EngineStartException(true, "cannot start the DHT node on UDP " + config.bindAddress().getHostAddress()
                         + ":" + config.dhtPort() + " (" + e.getMessage() + ")", e);
             }
         }
@@ -196,7 +195,7 @@ public final class WireEngine implements PeerEngine {
         if (torrents.putIfAbsent(torrent.infoHash(), t) != null) {
             throw new IllegalStateException("already seeding " + torrent.infoHash());
         }
-        byReq2.put(InfoHash.of(MseHandshake.req2(t.infoHash)), t.infoHash);
+        byReq2.put(t.req2, t.infoHash);
         if (announcer != null && !torrent.isPrivate()) {
             announcer.add(torrent.infoHash(), announceTiers);
         }
@@ -214,7 +213,7 @@ public final class WireEngine implements PeerEngine {
         if (announcer != null) {
             announcer.remove(infoHash);
         }
-        byReq2.remove(InfoHash.of(MseHandshake.req2(t.infoHash)));
+        byReq2.remove(t.req2);
         for (PeerConnection c : t.peers) {
             c.close("torrent removed");
         }
@@ -336,10 +335,6 @@ public final class WireEngine implements PeerEngine {
         return rate == null ? 0 : rate.reserve(bytes);
     }
 
-    void uploaded(int bytes) {
-        uploadedTotal.add(bytes);
-    }
-
     /** Admits a peer that completed its handshake, or says why not (connection limits). */
     String admit(PeerConnection c, SeedTorrent t) {
         if (t.removed) {
@@ -435,11 +430,6 @@ public final class WireEngine implements PeerEngine {
     @Override
     public boolean dhtEnabled() {
         return config.dhtEnabled();
-    }
-
-    /** Connections open now (handshaking or established). */
-    public int connectionCount() {
-        return connections.size();
     }
 
     @Override
