@@ -45,6 +45,8 @@ public final class TorrentBridge implements AutoCloseable {
     private final PieceCache cache;
     private final PeerEngine engine;
     private final Map<InfoHash, SeedHandle> seeds = new ConcurrentHashMap<>();
+    /** A hybrid's other swarm hash (its truncated v2 info hash) → its info hash, the key of {@link #seeds}. */
+    private final Map<InfoHash, InfoHash> aliases = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Bytes queued for one peer before no more blocks are queued for it. */
     private static final long SEND_BUFFER_BYTES = 1024 * 1024;
@@ -190,6 +192,11 @@ public final class TorrentBridge implements AutoCloseable {
         PeerEngine.Seeded running = engine.seed(torrent, pieces, tiers);
         SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
         seeds.put(torrent.infoHash(), handle);
+        for (InfoHash alias : torrent.swarmHashes()) {
+            if (!alias.equals(torrent.infoHash())) {
+                aliases.put(alias, torrent.infoHash());
+            }
+        }
         LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", url, torrent.infoHash(), torrent.length(),
                 torrent.pieceCount(), torrent.pieceLength(), torrent.magnetLink());
         return handle;
@@ -274,14 +281,20 @@ public final class TorrentBridge implements AutoCloseable {
      * the peer for 15 minutes when that fails) still get the bridge this way.
      */
     public void connectTo(InfoHash infoHash, InetSocketAddress peer) {
-        SeedHandle h = seeds.get(infoHash);
+        SeedHandle h = get(infoHash).orElse(null);
         if (!closed && h != null && h.state() == SeedState.SEEDING) {
             engine.connectTo(infoHash, peer);
         }
     }
 
+    /** The torrent seeded under {@code infoHash}: its info hash or, for a hybrid, its truncated v2 info hash. */
     public Optional<SeedHandle> get(InfoHash infoHash) {
-        return Optional.ofNullable(seeds.get(infoHash));
+        SeedHandle h = seeds.get(infoHash);
+        if (h == null) {
+            InfoHash canonical = aliases.get(infoHash);
+            h = canonical == null ? null : seeds.get(canonical);
+        }
+        return Optional.ofNullable(h);
     }
 
     public Collection<SeedHandle> seeds() {
@@ -289,10 +302,16 @@ public final class TorrentBridge implements AutoCloseable {
     }
 
     /** Stops seeding a torrent and drops its cached pieces. */
-    public void remove(InfoHash infoHash) {
+    public void remove(InfoHash hash) {
+        InfoHash infoHash = aliases.getOrDefault(hash, hash);
         SeedHandle h;
         synchronized (retired) {
             h = seeds.remove(infoHash);
+            if (h != null) {
+                for (InfoHash alias : h.torrent().swarmHashes()) {
+                    aliases.remove(alias, infoHash);
+                }
+            }
             if (h != null) {
                 retired.add(h.stats());
             }

@@ -89,9 +89,9 @@ final class PeerConnection extends AbstractConnection {
         super.onOpen();
         if (outgoing) {
             synchronized (this) {
-                ByteBuffer hs = Wire.handshake(torrent.infoHash, engine.peerId(), engine.dhtEnabled());
+                ByteBuffer hs = Wire.handshake(dial.infoHash(), engine.peerId(), engine.dhtEnabled(), torrent.v2Hash != null);
                 if (dial.encrypted()) {
-                    mse = MseHandshake.initiator(torrent.infoHash, engine.cryptoProvide(), toArray(hs));
+                    mse = MseHandshake.initiator(dial.infoHash(), engine.cryptoProvide(), toArray(hs));
                     state = State.MSE;
                     out.sendRaw(mse.start());
                 } else {
@@ -273,8 +273,10 @@ final class PeerConnection extends AbstractConnection {
             refuse("the handshake names another torrent than the encryption handshake");
             return false;
         }
+        byte[] answer = infoHash;
         if (outgoing) {
-            if (!Arrays.equals(infoHash, torrent.infoHash)) {
+            // a v2 peer may answer our v1 hash of a hybrid with the v2 one (BEP 52 upgrade)
+            if (!torrent.knownBy(infoHash)) {
                 refuse("the peer answered for another torrent");
                 return false;
             }
@@ -284,6 +286,7 @@ final class PeerConnection extends AbstractConnection {
                 refuse("not seeding " + java.util.HexFormat.of().formatHex(infoHash));
                 return false;
             }
+            answer = answerHash(infoHash, reserved);
         }
         String full = engine.admit(this, torrent);
         if (full != null) {
@@ -296,10 +299,23 @@ final class PeerConnection extends AbstractConnection {
         boolean dht = (reserved[7] & Wire.RESERVED_DHT_BIT) != 0;
         session = new PeerSession(this, torrent, fast, extended);
         if (!outgoing) {
-            out.send(Wire.handshake(torrent.infoHash, engine.peerId(), engine.dhtEnabled()));
+            out.send(Wire.handshake(answer, engine.peerId(), engine.dhtEnabled(), torrent.v2Hash != null));
         }
         session.start(dht);
         return true;
+    }
+
+    /**
+     * The hash our handshake answers with: the one the peer named, except that a plain (not MSE) handshake naming a
+     * hybrid's v1 hash with the BEP 52 v2 bit set is upgraded to the v2 swarm (the truncated v2 hash), as libtorrent
+     * 2.0 does; under MSE the hash stays the one the encryption keys were derived from.
+     */
+    private byte[] answerHash(byte[] named, byte[] reserved) {
+        if (mse == null && torrent.v2Hash != null && (reserved[7] & Wire.RESERVED_V2_BIT) != 0
+                && !Arrays.equals(named, torrent.v2Hash.bytes())) {
+            return torrent.v2Hash.bytes();
+        }
+        return named;
     }
 
     private void refuse(String why) {
@@ -343,7 +359,7 @@ final class PeerConnection extends AbstractConnection {
         engine.closed(this, torrent);
         getEndPoint().close();
         if (outgoing && !answered && !dial.encrypted()) {
-            engine.redialEncrypted(torrent, dial.address());
+            engine.redialEncrypted(dial);
         }
     }
 

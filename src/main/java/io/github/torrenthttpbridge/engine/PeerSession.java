@@ -13,13 +13,15 @@ import io.github.torrenthttpbridge.storage.PieceVerificationException;
 import io.github.torrenthttpbridge.storage.StaleTorrentException;
 
 /**
- * The seed side of one peer's protocol (BEP 3, 6, 10, 9): choking, the peer's block requests and their answers.
+ * The seed side of one peer's protocol (BEP 3, 6, 10, 9, and BEP 52's hash requests): choking, the peer's block requests and their answers.
  * Every request claims its piece from the {@link io.github.torrenthttpbridge.storage.PieceSource} at once (so origin
  * fetches run in parallel) and releases it exactly once: when its block is written, or when it is cancelled,
  * rejected, choked away or the connection ends. Ready blocks go out only while the peer's send queue is under its
  * watermark. Runs under the connection's lock.
  */
 final class PeerSession {
+    /** Hash requests a peer may have waiting for the send queue to drain. */
+    static final int MAX_PENDING_HASH_REQUESTS = 64;
     /** One block request, from arrival until released. */
     private static final class Request {
         final int index;
@@ -49,6 +51,8 @@ final class PeerSession {
     private final boolean extended;
     private final Map<Long, Request> requested = new HashMap<>();
     private final ArrayDeque<Request> ready = new ArrayDeque<>();
+    /** BEP 52 hash requests (their 48-byte headers) not answered yet. */
+    private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
     private final ExtensionMessages extensions;
     private boolean choking = true;
     private boolean interested;
@@ -116,6 +120,10 @@ final class PeerSession {
             }
             case Wire.REQUEST -> request(m.getInt(1), m.getInt(5), m.getInt(9));
             case Wire.CANCEL -> cancel(m.getInt(1), m.getInt(5));
+            case Wire.HASH_REQUEST -> hashRequest(m);
+            case Wire.HASHES, Wire.HASH_REJECT -> {
+                // answers to hash requests we never send: ignored
+            }
             case Wire.EXTENDED -> {
                 if (!extended || m.remaining() < 2) {
                     throw new PeerConnection.ProtocolException("extended message without the extension protocol");
@@ -194,8 +202,41 @@ final class PeerSession {
         }
     }
 
+    /**
+     * A BEP 52 hash request: queued, and answered (hashes or hash reject) as soon as the send queue is under its
+     * watermark, before any block. A peer that keeps more than {@value #MAX_PENDING_HASH_REQUESTS} waiting (it asks
+     * faster than it reads) is dropped as a flooder.
+     */
+    private void hashRequest(ByteBuffer m) {
+        if (torrent.hashServer == null) {
+            throw new PeerConnection.ProtocolException("hash request for a torrent without BitTorrent v2 hashes");
+        }
+        if (hashRequests.size() >= MAX_PENDING_HASH_REQUESTS) {
+            conn.drop("flood", "more than " + MAX_PENDING_HASH_REQUESTS + " hash requests waiting (flooding, or not reading)");
+            return;
+        }
+        byte[] header = new byte[Wire.HASH_HEADER];
+        m.get(1, header);
+        hashRequests.add(header);
+    }
+
+    private void answerHashRequests() {
+        while (!hashRequests.isEmpty() && !conn.out.full()) {
+            ByteBuffer h = ByteBuffer.wrap(hashRequests.poll());
+            byte[] hashes = torrent.hashServer.answer(h.array(), 0, h.getInt(32), h.getInt(36), h.getInt(40), h.getInt(44));
+            if (hashes == null) {
+                torrent.hashRequestsRejected.increment();
+                conn.out.send(Wire.hashReject(h));
+            } else {
+                torrent.hashRequestsServed.increment();
+                conn.out.send(Wire.hashes(h, hashes));
+            }
+        }
+    }
+
     /** Moves ready blocks into the send queue while it is under its watermark (and the upload cap allows). */
     void pump() {
+        answerHashRequests();
         while (!ready.isEmpty() && !conn.out.full() && !throttled) {
             Request r = ready.peek();
             if (r.released || requested.get(r.key()) != r) {
@@ -320,5 +361,6 @@ final class PeerSession {
         }
         requested.clear();
         ready.clear();
+        hashRequests.clear();
     }
 }

@@ -1,5 +1,9 @@
 package io.github.torrenthttpbridge.engine;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,11 +18,19 @@ final class SeedTorrent implements PeerEngine.Seeded {
     final TorrentMetadata meta;
     final PieceSource pieces;
     final byte[] infoHash;
-    /** HASH('req2', info hash): how an MSE handshake names this torrent. */
-    final InfoHash req2;
+    /** Every 20-byte hash peers may name the torrent by: its info hash, and for a hybrid the truncated v2 one. */
+    final List<InfoHash> swarmHashes;
+    /** The truncated v2 info hash (v2 and hybrid torrents), else null. */
+    final InfoHash v2Hash;
+    /** HASH('req2', h) for each swarm hash h: how an MSE handshake names this torrent. */
+    final Map<InfoHash, InfoHash> req2;
+    /** Answers BEP 52 hash requests; null for v1 torrents. */
+    final HashServer hashServer;
     final LongAdder uploaded = new LongAdder();
     final LongAdder blocksServed = new LongAdder();
     final LongAdder blocksRefused = new LongAdder();
+    final LongAdder hashRequestsServed = new LongAdder();
+    final LongAdder hashRequestsRejected = new LongAdder();
     final Set<PeerConnection> peers = ConcurrentHashMap.newKeySet();
     volatile boolean removed;
 
@@ -26,7 +38,24 @@ final class SeedTorrent implements PeerEngine.Seeded {
         this.meta = meta;
         this.pieces = pieces;
         this.infoHash = meta.infoHash().bytes();
-        this.req2 = InfoHash.of(MseHandshake.req2(infoHash));
+        this.swarmHashes = meta.swarmHashes();
+        this.v2Hash = meta.v2InfoHash().map(h -> InfoHash.of(Arrays.copyOf(h, 20))).orElse(null);
+        Map<InfoHash, InfoHash> r = new LinkedHashMap<>();
+        for (InfoHash h : swarmHashes) {
+            r.put(InfoHash.of(MseHandshake.req2(h.bytes())), h);
+        }
+        this.req2 = Map.copyOf(r);
+        this.hashServer = meta.hasV2() ? new HashServer(meta) : null;
+    }
+
+    /** Whether {@code hash} (20 bytes at {@code off}) is one of {@link #swarmHashes}. */
+    boolean knownBy(byte[] hash) {
+        for (InfoHash h : swarmHashes) {
+            if (Arrays.equals(h.bytes(), hash)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

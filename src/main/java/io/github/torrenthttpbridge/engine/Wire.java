@@ -24,12 +24,20 @@ final class Wire {
     static final int REJECT = 16;
     static final int ALLOWED_FAST = 17;
     static final int EXTENDED = 20;
+    /** BEP 52: merkle tree hashes asked for, sent, refused. Each starts {@code <pieces root 32><base><index><length>
+     * <proof layers>} (four big-endian u32). */
+    static final int HASH_REQUEST = 21;
+    static final int HASHES = 22;
+    static final int HASH_REJECT = 23;
+    static final int HASH_HEADER = 32 + 16;
 
-    /** Reserved bits: byte 5 0x10 extension protocol (BEP 10), byte 7 0x04 fast (BEP 6), byte 7 0x01 DHT (BEP 5). */
+    /** Reserved bits: byte 5 0x10 extension protocol (BEP 10), byte 7 0x04 fast (BEP 6), byte 7 0x01 DHT (BEP 5),
+     * byte 7 0x10 BitTorrent v2 (BEP 52: set on the v1 hash of a hybrid, it offers the upgrade to the v2 swarm). */
     static final int RESERVED_EXTENSION_BYTE = 5;
     static final int RESERVED_EXTENSION_BIT = 0x10;
     static final int RESERVED_FAST_BIT = 0x04;
     static final int RESERVED_DHT_BIT = 0x01;
+    static final int RESERVED_V2_BIT = 0x10;
 
     /** Largest block a peer may request (BEP 3 clients use 16 KiB; 128 KiB is the common upper limit). */
     static final int MAX_BLOCK = 128 * 1024;
@@ -40,11 +48,16 @@ final class Wire {
     }
 
     static ByteBuffer handshake(byte[] infoHash, byte[] peerId, boolean dht) {
+        return handshake(infoHash, peerId, dht, false);
+    }
+
+    /** Our handshake; {@code v2} sets the BEP 52 bit (for torrents with merkle trees). */
+    static ByteBuffer handshake(byte[] infoHash, byte[] peerId, boolean dht, boolean v2) {
         ByteBuffer b = ByteBuffer.allocate(HANDSHAKE_LENGTH);
         b.put((byte) PROTOCOL.length).put(PROTOCOL);
         byte[] reserved = new byte[8];
         reserved[RESERVED_EXTENSION_BYTE] = RESERVED_EXTENSION_BIT;
-        reserved[7] = (byte) (RESERVED_FAST_BIT | (dht ? RESERVED_DHT_BIT : 0));
+        reserved[7] = (byte) (RESERVED_FAST_BIT | (dht ? RESERVED_DHT_BIT : 0) | (v2 ? RESERVED_V2_BIT : 0));
         b.put(reserved).put(infoHash).put(peerId);
         return b.flip();
     }
@@ -110,6 +123,19 @@ final class Wire {
         return b.flip();
     }
 
+    /** A {@code hashes} (BEP 52) message: the request's header echoed ({@code header} from its position, 48 bytes),
+     * then {@code hashes}. */
+    static ByteBuffer hashes(ByteBuffer header, byte[] hashes) {
+        return ByteBuffer.allocate(5 + HASH_HEADER + hashes.length).putInt(1 + HASH_HEADER + hashes.length)
+                .put((byte) HASHES).put(header.duplicate().limit(header.position() + HASH_HEADER)).put(hashes).flip();
+    }
+
+    /** A {@code hash reject} (BEP 52) echoing the request's header. */
+    static ByteBuffer hashReject(ByteBuffer header) {
+        return ByteBuffer.allocate(5 + HASH_HEADER).putInt(1 + HASH_HEADER).put((byte) HASH_REJECT)
+                .put(header.duplicate().limit(header.position() + HASH_HEADER)).flip();
+    }
+
     /** The payload length a fixed-size message must have, or -1 when it varies. */
     static int fixedLength(int id) {
         return switch (id) {
@@ -117,6 +143,7 @@ final class Wire {
             case HAVE, SUGGEST, ALLOWED_FAST -> 5;
             case REQUEST, CANCEL, REJECT -> 13;
             case PORT -> 3;
+            case HASH_REQUEST, HASH_REJECT -> 1 + HASH_HEADER;
             default -> -1;
         };
     }

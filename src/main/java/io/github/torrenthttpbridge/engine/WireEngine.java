@@ -62,6 +62,7 @@ public final class WireEngine implements PeerEngine {
     private final Choker choker;
     private final UploadRate rate;
     private final Semaphore pendingReads;
+    /** Every torrent under each of its swarm hashes. */
     private final Map<InfoHash, SeedTorrent> torrents = new ConcurrentHashMap<>();
     private final Map<InfoHash, byte[]> byReq2 = new ConcurrentHashMap<>();
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -189,35 +190,56 @@ public final class WireEngine implements PeerEngine {
         }
     }
 
+    /**
+     * Registers the torrent under every hash peers may name it by ({@link TorrentMetadata#swarmHashes()}: a hybrid's
+     * v1 and truncated v2 info hashes), for plain and MSE handshakes alike, and announces each.
+     */
     @Override
     public Seeded seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers) {
         SeedTorrent t = new SeedTorrent(torrent, pieces);
-        if (torrents.putIfAbsent(torrent.infoHash(), t) != null) {
-            throw new IllegalStateException("already seeding " + torrent.infoHash());
+        for (int i = 0; i < t.swarmHashes.size(); i++) {
+            if (torrents.putIfAbsent(t.swarmHashes.get(i), t) != null) {
+                for (int j = 0; j < i; j++) {
+                    torrents.remove(t.swarmHashes.get(j), t);
+                }
+                throw new IllegalStateException("already seeding " + t.swarmHashes.get(i));
+            }
         }
-        byReq2.put(t.req2, t.infoHash);
+        t.req2.forEach((r, h) -> byReq2.put(r, h.bytes()));
         if (announcer != null && !torrent.isPrivate()) {
-            announcer.add(torrent.infoHash(), announceTiers);
+            for (InfoHash h : t.swarmHashes) {
+                announcer.add(h, announceTiers);
+            }
         }
-        LOG.debug("seeding {} ({})", torrent.name(), torrent.infoHash());
+        LOG.debug("seeding {} ({})", torrent.name(), t.swarmHashes);
         return t;
     }
 
+    /** Stops seeding the torrent known by {@code infoHash} (any of its swarm hashes). */
     @Override
     public void remove(InfoHash infoHash) {
-        SeedTorrent t = torrents.remove(infoHash);
+        SeedTorrent t = torrents.get(infoHash);
         if (t == null) {
+            return;
+        }
+        boolean removed = false;
+        for (InfoHash h : t.swarmHashes) {
+            removed |= torrents.remove(h, t);
+        }
+        if (!removed) {
             return;
         }
         t.removed = true;
         if (announcer != null) {
-            announcer.remove(infoHash);
+            for (InfoHash h : t.swarmHashes) {
+                announcer.remove(h);
+            }
         }
-        byReq2.remove(t.req2);
+        t.req2.keySet().forEach(byReq2::remove);
         for (PeerConnection c : t.peers) {
             c.close("torrent removed");
         }
-        LOG.debug("stopped seeding {} ({})", t.meta.name(), infoHash);
+        LOG.debug("stopped seeding {} ({})", t.meta.name(), t.swarmHashes);
     }
 
     /**
@@ -230,9 +252,9 @@ public final class WireEngine implements PeerEngine {
     }
 
     /** The plaintext attempt was closed before any answer: try again with encryption. */
-    void redialEncrypted(SeedTorrent t, InetSocketAddress peer) {
-        if (!t.removed && !closed) {
-            dial(t.meta.infoHash(), peer, true);
+    void redialEncrypted(Dial d) {
+        if (!d.torrent().removed && !closed) {
+            dial(InfoHash.of(d.infoHash()), d.address(), true);
         }
     }
 
@@ -256,15 +278,15 @@ public final class WireEngine implements PeerEngine {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.connect(peer);
-            selectors.connect(ch, new Dial(t, key, peer, encrypted));
+            selectors.connect(ch, new Dial(t, infoHash.bytes(), key, peer, encrypted));
         } catch (IOException | RuntimeException e) {
             dialing.remove(key);
             LOG.debug("cannot dial {}: {}", peer, e.toString());
         }
     }
 
-    /** An outgoing connection being opened. */
-    record Dial(SeedTorrent torrent, String key, InetSocketAddress address, boolean encrypted) {
+    /** An outgoing connection being opened, for {@code infoHash} (one of the torrent's swarm hashes). */
+    record Dial(SeedTorrent torrent, byte[] infoHash, String key, InetSocketAddress address, boolean encrypted) {
     }
 
     // --- called by connections ---
