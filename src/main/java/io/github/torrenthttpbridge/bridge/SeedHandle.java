@@ -59,6 +59,16 @@ public final class SeedHandle {
         return running.peers();
     }
 
+    /** BEP 52 hash requests (v2 peers asking for piece-layer hashes) answered with hashes. */
+    public long hashRequestsServed() {
+        return running.hashRequestsServed();
+    }
+
+    /** BEP 52 hash requests answered with a hash reject (unknown root, a layer we do not hold, bad range). */
+    public long hashRequestsRejected() {
+        return running.hashRequestsRejected();
+    }
+
     public SeedStats stats() {
         var s = pieces.stats();
         return new SeedStats(running.peerCount(), running.uploaded(), s.originBytes(), s.originRequests(),

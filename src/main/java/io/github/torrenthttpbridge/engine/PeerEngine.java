@@ -71,5 +71,15 @@ public interface PeerEngine extends AutoCloseable {
 
         /** Addresses of connected peers. */
         Set<String> peers();
+
+        /** BEP 52 hash requests answered with hashes (v2 and hybrid torrents). */
+        default long hashRequestsServed() {
+            return 0;
+        }
+
+        /** BEP 52 hash requests answered with a hash reject. */
+        default long hashRequestsRejected() {
+            return 0;
+        }
     }
 }

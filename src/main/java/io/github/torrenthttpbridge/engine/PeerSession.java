@@ -20,6 +20,7 @@ import io.github.torrenthttpbridge.storage.StaleTorrentException;
  * watermark. Runs under the connection's lock.
  */
 final class PeerSession {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerSession.class);
     /** Hash requests a peer may have waiting for the send queue to drain. */
     static final int MAX_PENDING_HASH_REQUESTS = 64;
     /** One block request, from arrival until released. */
@@ -224,6 +225,11 @@ final class PeerSession {
         while (!hashRequests.isEmpty() && !conn.out.full()) {
             ByteBuffer h = ByteBuffer.wrap(hashRequests.poll());
             byte[] hashes = torrent.hashServer.answer(h.array(), 0, h.getInt(32), h.getInt(36), h.getInt(40), h.getInt(44));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("hash request from {}: base {} index {} length {} proof layers {} -> {}", conn.remoteName(),
+                        h.getInt(32), h.getInt(36), h.getInt(40), h.getInt(44),
+                        hashes == null ? "reject" : hashes.length / 32 + " hashes");
+            }
             if (hashes == null) {
                 torrent.hashRequestsRejected.increment();
                 conn.out.send(Wire.hashReject(h));

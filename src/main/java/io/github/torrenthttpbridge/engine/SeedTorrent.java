@@ -79,6 +79,16 @@ final class SeedTorrent implements PeerEngine.Seeded {
     }
 
     @Override
+    public long hashRequestsServed() {
+        return hashRequestsServed.sum();
+    }
+
+    @Override
+    public long hashRequestsRejected() {
+        return hashRequestsRejected.sum();
+    }
+
+    @Override
     public int peerCount() {
         return peers.size();
     }

@@ -1,0 +1,139 @@
+package io.github.torrenthttpbridge.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.bridge.SeedHandle;
+import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.testing.Digests;
+import io.github.torrenthttpbridge.testing.FileOrigin;
+import io.github.torrenthttpbridge.testing.Processes;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * BitTorrent v2 against libtorrent 2.0.8 (python3-libtorrent), web seeds off, the bridge the only peer: a hybrid by
+ * {@code .torrent}, the same hybrid by a v2-only magnet (metadata and piece layers — BEP 52 hash requests — from the
+ * bridge), and a v2-only torrent by {@code .torrent}. The torrents are made by libtorrent itself; the file is served
+ * by a stock Jetty file server. A file of 1,281 pieces makes libtorrent ask for the piece layer in three requests of
+ * 512 hashes with their proofs.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class V2InteropIT {
+    static final int PIECE = 32 * 1024;
+    static final int SIZE = 1281 * PIECE - 12345;
+    @TempDir
+    static Path dir;
+    static Path www;
+    static FileOrigin origin;
+    static TorrentBridge bridge;
+
+    @BeforeAll
+    static void start() throws Exception {
+        www = Files.createDirectories(dir.resolve("www"));
+        byte[] data = new byte[SIZE];
+        new Random(52).nextBytes(data);
+        Files.write(www.resolve("hybrid.bin"), data);
+        new Random(53).nextBytes(data);
+        Files.write(www.resolve("v2only.bin"), data);
+        origin = new FileOrigin(www);
+        bridge = TorrentBridge.start(BridgeConfig.builder()
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(false).build());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    /** A .torrent made by libtorrent's create_torrent ({@code v2Only}: flags v2_only, else its default hybrid). */
+    static TorrentMetadata libtorrentTorrent(String file, boolean v2Only) throws Exception {
+        Path out = dir.resolve(file + (v2Only ? ".v2" : ".hybrid") + ".torrent");
+        Processes.Result r = Processes.run(List.of("/usr/bin/python3", "-c",
+                "import libtorrent as lt,sys\n"
+                        + "fs=lt.file_storage(); lt.add_files(fs, sys.argv[1])\n"
+                        + "ct=lt.create_torrent(fs, " + PIECE + ", flags=" + (v2Only ? "lt.create_torrent.v2_only" : "0") + ")\n"
+                        + "lt.set_piece_hashes(ct, sys.argv[2])\n"
+                        + "open(sys.argv[3],'wb').write(lt.bencode(ct.generate()))\n",
+                www.resolve(file).toString(), www.toString(), out.toString()), Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.stderr());
+        return TorrentMetadata.parse(Files.readAllBytes(out));
+    }
+
+    static Processes.Result leech(Path save, String... source) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", Processes.python("leech.py"),
+                "--save", save.toString(), "--timeout", "90", "--peer", "127.0.0.1:" + bridge.torrentPort()));
+        cmd.addAll(List.of(source));
+        return Processes.run(cmd, Duration.ofSeconds(120));
+    }
+
+    static Path write(TorrentMetadata t, String name) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, t.encoded());
+        return p;
+    }
+
+    @Test
+    void hybridByTorrentThenByV2OnlyMagnet() throws Exception {
+        TorrentMetadata t = libtorrentTorrent("hybrid.bin", false);
+        assertTrue(t.hasV1() && t.hasV2() && t.pieceCount() == 1281, t.toString());
+        SeedHandle h = bridge.seed(origin.url("hybrid.bin"), t);
+
+        Path save = Files.createDirectories(dir.resolve("dl-hybrid"));
+        Processes.Result r = leech(save, "--torrent", write(t, "hybrid.torrent").toString());
+        assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
+        assertEquals("0", r.json("hash_failures"));
+        assertEquals(Digests.sha256(www.resolve("hybrid.bin")), Digests.sha256(save.resolve("hybrid.bin")));
+        long servedBefore = h.hashRequestsServed();
+        System.out.printf("hybrid by .torrent: %s MiB/s, hash requests served %d, rejected %d%n",
+                r.json("download_rate_mib_s"), servedBefore, h.hashRequestsRejected());
+
+        String v2hex = HexFormat.of().formatHex(t.v2InfoHash().orElseThrow());
+        Path save2 = Files.createDirectories(dir.resolve("dl-magnet"));
+        Processes.Result m = leech(save2, "--magnet", "magnet:?xt=urn:btmh:1220" + v2hex + "&dn=hybrid.bin");
+        assertEquals("true", m.json("ok"), m.lastLine() + "\n" + m.stderr());
+        assertEquals("0", m.json("hash_failures"));
+        assertEquals(Digests.sha256(www.resolve("hybrid.bin")), Digests.sha256(save2.resolve("hybrid.bin")));
+        long served = h.hashRequestsServed() - servedBefore;
+        System.out.printf("hybrid by v2 magnet: %s MiB/s, hash requests served %d, rejected %d%n",
+                m.json("download_rate_mib_s"), served, h.hashRequestsRejected());
+        assertTrue(served >= 3, "the piece layer (1,281 hashes) came from the bridge in requests of at most 512: " + served);
+        assertEquals(0, h.hashRequestsRejected());
+        bridge.remove(t.infoHash());
+    }
+
+    @Test
+    void v2OnlyByTorrent() throws Exception {
+        TorrentMetadata t = libtorrentTorrent("v2only.bin", true);
+        assertTrue(!t.hasV1() && t.hasV2(), t.toString());
+        SeedHandle h = bridge.seed(origin.url("v2only.bin"), t);
+        Path save = Files.createDirectories(dir.resolve("dl-v2"));
+        Processes.Result r = leech(save, "--torrent", write(t, "v2only.torrent").toString());
+        assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
+        assertEquals("0", r.json("hash_failures"));
+        assertEquals(Digests.sha256(www.resolve("v2only.bin")), Digests.sha256(save.resolve("v2only.bin")));
+        assertEquals(0, h.stats().verificationFailures());
+        System.out.printf("v2-only by .torrent: %s MiB/s, hash requests served %d, rejected %d%n",
+                r.json("download_rate_mib_s"), h.hashRequestsServed(), h.hashRequestsRejected());
+        bridge.remove(t.infoHash());
+    }
+}
