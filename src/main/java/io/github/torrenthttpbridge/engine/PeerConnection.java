@@ -297,6 +297,12 @@ final class PeerConnection extends AbstractConnection {
         boolean fast = (reserved[7] & Wire.RESERVED_FAST_BIT) != 0;
         boolean extended = (reserved[Wire.RESERVED_EXTENSION_BYTE] & Wire.RESERVED_EXTENSION_BIT) != 0;
         boolean dht = (reserved[7] & Wire.RESERVED_DHT_BIT) != 0;
+        if (LOG.isDebugEnabled() && torrent.v2Hash != null) {
+            LOG.debug("{} handshake with {}: it named the {} hash{}, we answer with the {} hash", outgoing ? "outgoing" : "incoming",
+                    remoteName, Arrays.equals(infoHash, torrent.v2Hash.bytes()) ? "v2" : "v1",
+                    (reserved[7] & Wire.RESERVED_V2_BIT) != 0 ? " and the v2 bit" : "",
+                    Arrays.equals(answer, torrent.v2Hash.bytes()) ? "v2" : "v1");
+        }
         session = new PeerSession(this, torrent, fast, extended);
         if (!outgoing) {
             out.send(Wire.handshake(answer, engine.peerId(), engine.dhtEnabled(), torrent.v2Hash != null));

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +22,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
+import io.github.torrenthttpbridge.torrent.TorrentFile;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +47,18 @@ class V2InteropIT {
     static FileOrigin origin;
     static TorrentBridge bridge;
 
+    /** A folder: files longer and shorter than a piece, one empty; v2 gives each file its own tree. */
+    static final Map<String, Integer> FOLDER = new LinkedHashMap<>();
+
+    static {
+        FOLDER.put("release/app-1.0.tar.gz", 3 * 1024 * 1024 + 17);
+        FOLDER.put("release/SHA256SUMS", 97);
+        FOLDER.put("release/SHA256SUMS.asc", 0);
+        FOLDER.put("release/docs/manual.pdf", 1024 * 1024);
+        FOLDER.put("release/docs/notes.txt", 40_000);
+        FOLDER.put("release/z-last.bin", 600_001);
+    }
+
     @BeforeAll
     static void start() throws Exception {
         www = Files.createDirectories(dir.resolve("www"));
@@ -50,6 +67,14 @@ class V2InteropIT {
         Files.write(www.resolve("hybrid.bin"), data);
         new Random(53).nextBytes(data);
         Files.write(www.resolve("v2only.bin"), data);
+        Random r = new Random(54);
+        for (var e : FOLDER.entrySet()) {
+            Path p = www.resolve(e.getKey());
+            Files.createDirectories(p.getParent());
+            byte[] b = new byte[e.getValue()];
+            r.nextBytes(b);
+            Files.write(p, b);
+        }
         origin = new FileOrigin(www);
         bridge = TorrentBridge.start(BridgeConfig.builder()
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(false).build());
@@ -65,18 +90,16 @@ class V2InteropIT {
         }
     }
 
-    /** A .torrent made by libtorrent's create_torrent ({@code v2Only}: flags v2_only, else its default hybrid). */
-    static TorrentMetadata libtorrentTorrent(String file, boolean v2Only) throws Exception {
-        Path out = dir.resolve(file + (v2Only ? ".v2" : ".hybrid") + ".torrent");
-        Processes.Result r = Processes.run(List.of("/usr/bin/python3", "-c",
-                "import libtorrent as lt,sys\n"
-                        + "fs=lt.file_storage(); lt.add_files(fs, sys.argv[1])\n"
-                        + "ct=lt.create_torrent(fs, " + PIECE + ", flags=" + (v2Only ? "lt.create_torrent.v2_only" : "0") + ")\n"
-                        + "lt.set_piece_hashes(ct, sys.argv[2])\n"
-                        + "open(sys.argv[3],'wb').write(lt.bencode(ct.generate()))\n",
-                www.resolve(file).toString(), www.toString(), out.toString()), Duration.ofSeconds(60));
+    /** A .torrent made by libtorrent's create_torrent (src/test/python/lt_create.py) for a file or folder of www. */
+    static TorrentMetadata libtorrentTorrent(String path, String version) throws Exception {
+        Path out = dir.resolve(path.replace('/', '_') + "." + version + ".torrent");
+        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("lt_create.py"),
+                "--path", www.resolve(path).toString(), "--piece", Integer.toString(PIECE), "--version", version,
+                "--out", out.toString()), Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), r.stderr());
-        return TorrentMetadata.parse(Files.readAllBytes(out));
+        TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(out));
+        assertEquals(r.json("v2"), HexFormat.of().formatHex(t.v2InfoHash().orElseThrow()), "libtorrent's v2 info hash");
+        return t;
     }
 
     static Processes.Result leech(Path save, String... source) throws Exception {
@@ -94,7 +117,7 @@ class V2InteropIT {
 
     @Test
     void hybridByTorrentThenByV2OnlyMagnet() throws Exception {
-        TorrentMetadata t = libtorrentTorrent("hybrid.bin", false);
+        TorrentMetadata t = libtorrentTorrent("hybrid.bin", "hybrid");
         assertTrue(t.hasV1() && t.hasV2() && t.pieceCount() == 1281, t.toString());
         SeedHandle h = bridge.seed(origin.url("hybrid.bin"), t);
 
@@ -123,7 +146,7 @@ class V2InteropIT {
 
     @Test
     void v2OnlyByTorrent() throws Exception {
-        TorrentMetadata t = libtorrentTorrent("v2only.bin", true);
+        TorrentMetadata t = libtorrentTorrent("v2only.bin", "v2");
         assertTrue(!t.hasV1() && t.hasV2(), t.toString());
         SeedHandle h = bridge.seed(origin.url("v2only.bin"), t);
         Path save = Files.createDirectories(dir.resolve("dl-v2"));
@@ -134,6 +157,57 @@ class V2InteropIT {
         assertEquals(0, h.stats().verificationFailures());
         System.out.printf("v2-only by .torrent: %s MiB/s, hash requests served %d, rejected %d%n",
                 r.json("download_rate_mib_s"), h.hashRequestsServed(), h.hashRequestsRejected());
+        bridge.remove(t.infoHash());
+    }
+
+    /** Seeds a folder torrent from one URL per file. */
+    static SeedHandle seedFolder(TorrentMetadata t) {
+        List<URI> urls = new ArrayList<>();
+        for (TorrentFile f : t.files()) {
+            if (!f.pad()) {
+                urls.add(origin.url("release/" + String.join("/", f.path())));
+            }
+        }
+        return bridge.seed(urls, t, null);
+    }
+
+    static void assertFolder(Path save) throws Exception {
+        for (String f : FOLDER.keySet()) {
+            assertEquals(Digests.sha256(www.resolve(f)), Digests.sha256(save.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void folderHybridByV2OnlyMagnet() throws Exception {
+        TorrentMetadata t = libtorrentTorrent("release", "hybrid");
+        assertTrue(t.isMultiFile() && t.hasV1() && t.hasV2(), t.toString());
+        SeedHandle h = seedFolder(t);
+        String v2hex = HexFormat.of().formatHex(t.v2InfoHash().orElseThrow());
+        Path save = Files.createDirectories(dir.resolve("dl-folder-magnet"));
+        Processes.Result m = leech(save, "--magnet", "magnet:?xt=urn:btmh:1220" + v2hex + "&dn=release");
+        assertEquals("true", m.json("ok"), m.lastLine() + "\n" + m.stderr());
+        assertEquals("0", m.json("hash_failures"));
+        assertFolder(save);
+        long layered = t.files().stream().filter(f -> !f.pad() && f.length() > PIECE).count();
+        System.out.printf("folder hybrid by v2 magnet: %s MiB/s, hash requests served %d, rejected %d%n",
+                m.json("download_rate_mib_s"), h.hashRequestsServed(), h.hashRequestsRejected());
+        assertTrue(h.hashRequestsServed() >= layered, "one piece layer request per file longer than a piece ("
+                + layered + "): " + h.hashRequestsServed());
+        assertEquals(0, h.hashRequestsRejected());
+        bridge.remove(t.infoHash());
+    }
+
+    @Test
+    void folderV2OnlyByTorrent() throws Exception {
+        TorrentMetadata t = libtorrentTorrent("release", "v2");
+        assertTrue(t.isMultiFile() && !t.hasV1(), t.toString());
+        SeedHandle h = seedFolder(t);
+        Path save = Files.createDirectories(dir.resolve("dl-folder-v2"));
+        Processes.Result r = leech(save, "--torrent", write(t, "folder-v2.torrent").toString());
+        assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
+        assertEquals("0", r.json("hash_failures"));
+        assertFolder(save);
+        assertEquals(0, h.stats().verificationFailures());
         bridge.remove(t.infoHash());
     }
 }
