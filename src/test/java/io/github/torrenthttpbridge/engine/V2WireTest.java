@@ -1,0 +1,308 @@
+package io.github.torrenthttpbridge.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.torrenthttpbridge.storage.PieceSource;
+import io.github.torrenthttpbridge.torrent.Bencode;
+import io.github.torrenthttpbridge.torrent.Fixtures;
+import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import org.eclipse.jetty.io.ByteArrayEndPoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * BitTorrent v2 on the engine's side of the wire, byte for byte, on an in-memory endpoint (as {@link PeerWireTest}):
+ * a hybrid answers handshakes on either hash (plain and MSE), upgrades a v1 handshake carrying the v2 bit, serves
+ * metadata and blocks under both; BEP 52 hash requests get hashes or a hash reject, a flood of them gets the peer
+ * dropped, and a v1 torrent drops a peer that asks.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class V2WireTest {
+    WireEngine engine;
+    TorrentMetadata hybrid;
+    byte[] hybridData;
+    TorrentMetadata big;
+    MemoryPieces v1;
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = new WireEngine(new EngineConfig(InetAddress.getLoopbackAddress(), 0, false, 0, List.of(), false, 200, 50,
+                4096, Duration.ofSeconds(30), 100, 0, 4, 64 * 1024));
+        engine.start();
+        hybrid = TorrentMetadata.parse(Fixtures.resource("single-hybrid.torrent"));
+        hybridData = Fixtures.content("one.bin", 102_403);
+        engine.seed(hybrid, index -> CompletableFuture.completedFuture(
+                ByteBuffer.wrap(hybridData, (int) hybrid.pieceOffset(index), hybrid.pieceSize(index)).slice()), List.of());
+        big = HashServerTest.syntheticV2(1281, 32 * 1024, 3);
+        PieceSource none = index -> CompletableFuture.failedFuture(new IllegalStateException("no data in this test"));
+        engine.seed(big, none, List.of());
+        v1 = new MemoryPieces(100_000, 32 * 1024, 7);
+        engine.seed(v1.torrent, v1, List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    static InfoHash v2(TorrentMetadata t) {
+        return InfoHash.of(Arrays.copyOf(t.v2InfoHash().orElseThrow(), 20));
+    }
+
+    /** A peer on the far side of an in-memory endpoint. */
+    final class Peer {
+        final ByteArrayEndPoint ep = new ByteArrayEndPoint(engine.scheduler(), 60_000);
+        final PeerConnection conn;
+        final ByteBuffer received = ByteBuffer.allocate(4 << 20).flip();
+        byte[] handshake;
+
+        Peer() {
+            this(true);
+        }
+
+        /** {@code reads} false: a peer whose socket buffer is full (the endpoint takes 1 KiB, then writes stall). */
+        Peer(boolean reads) {
+            ep.setGrowOutput(reads);
+            conn = new PeerConnection(ep, engine, null);
+            ep.setConnection(conn);
+            ep.onOpen();
+            conn.onOpen();
+        }
+
+        void send(byte[] bytes) {
+            ep.addInput(ByteBuffer.wrap(bytes.clone()));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ep.hasMore() && !conn.isClosedState() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            synchronized (conn) {
+                // the reader fills and processes under this lock: once we hold it, the input has been handled
+            }
+        }
+
+        void message(int id, byte[] payload) {
+            send(ByteBuffer.allocate(5 + payload.length).putInt(1 + payload.length).put((byte) id).put(payload).array());
+        }
+
+        void handshake(InfoHash hash, boolean v2Bit) {
+            byte[] reserved = new byte[8];
+            reserved[5] |= Wire.RESERVED_EXTENSION_BIT;
+            reserved[7] |= Wire.RESERVED_FAST_BIT | (v2Bit ? Wire.RESERVED_V2_BIT : 0);
+            send(ByteBuffer.allocate(68).put((byte) 19).put(Wire.PROTOCOL).put(reserved).put(hash.bytes())
+                    .put("-XX0001-testpeer0001".getBytes(StandardCharsets.US_ASCII)).array());
+        }
+
+        /** Reads what the engine sent; the first call also takes its 68-byte handshake into {@link #handshake}. */
+        void drain() {
+            ByteBuffer out = ep.takeOutput();
+            received.compact().put(out).flip();
+            if (handshake == null && received.remaining() >= 68) {
+                handshake = new byte[68];
+                received.get(handshake);
+            }
+        }
+
+        /** The payload (after the id) of the next message with {@code id}, skipping others. */
+        ByteBuffer awaitMessage(int id) {
+            drain();
+            while (received.remaining() >= 4) {
+                int len = received.getInt(received.position());
+                if (received.remaining() < 4 + len) {
+                    break;
+                }
+                received.getInt();
+                if (len == 0) {
+                    continue;
+                }
+                ByteBuffer m = received.slice(received.position(), len);
+                received.position(received.position() + len);
+                if ((m.get(0) & 0xFF) == id) {
+                    return m.position(1).slice();
+                }
+            }
+            throw new AssertionError("no message " + id + " in what the engine sent");
+        }
+
+        byte[] answeredHash() {
+            drain();
+            assertNotNull(handshake, "the engine answered the handshake");
+            return Arrays.copyOfRange(handshake, 28, 48);
+        }
+    }
+
+    static byte[] hashRequest(byte[] root, int base, int index, int length, int proof) {
+        return ByteBuffer.allocate(48).put(root).putInt(base).putInt(index).putInt(length).putInt(proof).array();
+    }
+
+    @Test
+    void aHybridAnswersOnEitherHashAndUpgradesAV1HandshakeWithTheV2Bit() {
+        InfoHash v1hash = hybrid.infoHash();
+        InfoHash v2hash = v2(hybrid);
+        assertEquals(List.of(v1hash, v2hash), hybrid.swarmHashes());
+        Object[][] cases = {{v1hash, false, v1hash}, {v2hash, false, v2hash}, {v2hash, true, v2hash}, {v1hash, true, v2hash}};
+        for (Object[] c : cases) {
+            Peer p = new Peer();
+            p.handshake((InfoHash) c[0], (Boolean) c[1]);
+            assertTrue(p.conn.isActive(), Arrays.toString(c));
+            assertArrayEquals(((InfoHash) c[2]).bytes(), p.answeredHash(), "named " + c[0] + " v2 bit " + c[1]);
+            assertTrue((p.handshake[20 + 7] & Wire.RESERVED_V2_BIT) != 0, "our handshake has the v2 bit");
+            p.awaitMessage(Wire.HAVE_ALL);
+            p.message(Wire.INTERESTED, new byte[0]);
+            p.awaitMessage(Wire.UNCHOKE);
+            p.message(Wire.REQUEST, ByteBuffer.allocate(12).putInt(2).putInt(16384).putInt(16384).array());
+            ByteBuffer block = p.awaitMessage(Wire.PIECE);
+            assertEquals(2, block.getInt());
+            block.getInt();
+            byte[] got = new byte[block.remaining()];
+            block.get(got);
+            assertArrayEquals(Arrays.copyOfRange(hybridData, 2 * 32768 + 16384, 3 * 32768), got);
+            p.conn.close("done");
+        }
+        Peer v1peer = new Peer();
+        v1peer.handshake(v1.torrent.infoHash(), false);
+        assertTrue((v1peer.answeredHash().length == 20) && (v1peer.handshake[27] & Wire.RESERVED_V2_BIT) == 0,
+                "no v2 bit for a v1 torrent");
+    }
+
+    @Test
+    void metadataUnderTheV2HashIsTheSameInfoDictionary() {
+        Peer p = new Peer();
+        p.handshake(v2(hybrid), false);
+        p.awaitMessage(Wire.EXTENDED);
+        byte[] hs = Bencode.encode(Map.of("m", Map.of("ut_metadata", 3)));
+        p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + hs.length).put((byte) 0).put(hs).array());
+        byte[] req = Bencode.encode(Map.of("msg_type", 0, "piece", 0));
+        p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + req.length).put((byte) ExtensionMessages.UT_METADATA).put(req).array());
+        ByteBuffer reply = p.awaitMessage(Wire.EXTENDED);
+        assertEquals(3, reply.get());
+        byte[] rest = new byte[reply.remaining()];
+        reply.get(rest);
+        byte[] info = hybrid.infoBytes();
+        assertArrayEquals(info, Arrays.copyOfRange(rest, rest.length - info.length, rest.length));
+    }
+
+    @Test
+    void mseOnTheV2Hash() throws Exception {
+        Peer p = new Peer();
+        byte[] hs = ByteBuffer.allocate(68).put((byte) 19).put(Wire.PROTOCOL).put(new byte[8]).put(v2(hybrid).bytes())
+                .put("-XX0001-testpeer0002".getBytes(StandardCharsets.US_ASCII)).array();
+        MseHandshake initiator = MseHandshake.initiator(v2(hybrid).bytes(), MseHandshake.CRYPTO_PLAINTEXT, hs);
+        p.send(toArray(initiator.start()));
+        List<ByteBuffer> replies = new ArrayList<>();
+        ByteBuffer fromEngine = ByteBuffer.allocate(1 << 16).flip();
+        while (!initiator.isDone()) {
+            ByteBuffer out = p.ep.takeOutput();
+            boolean got = out.hasRemaining();
+            fromEngine.compact().put(out).flip();
+            boolean done = initiator.process(fromEngine, replies);
+            boolean sent = !replies.isEmpty();
+            for (ByteBuffer r : replies) {
+                p.send(toArray(r));
+            }
+            replies.clear();
+            if (!done && !got && !sent) {
+                throw new AssertionError("the MSE handshake stalled");
+            }
+        }
+        p.received.compact().put(fromEngine).flip();
+        assertArrayEquals(v2(hybrid).bytes(), p.answeredHash(), "found by HASH('req2', v2 hash), answered on it");
+        assertTrue(p.conn.isActive());
+    }
+
+    @Test
+    void hashRequestsAreAnsweredFromThePieceLayer() {
+        Peer p = new Peer();
+        p.handshake(v2(big), false);
+        byte[] root = big.files().get(0).piecesRoot();
+        byte[] req = hashRequest(root, 1, 512, 512, 9);
+        p.message(Wire.HASH_REQUEST, req);
+        ByteBuffer hashes = p.awaitMessage(Wire.HASHES);
+        byte[] header = new byte[48];
+        hashes.get(header);
+        assertArrayEquals(req, header, "the request's fields echoed");
+        byte[] body = new byte[hashes.remaining()];
+        hashes.get(body);
+        assertArrayEquals(new HashServer(big).answer(root, 0, 1, 512, 512, 9), body);
+        assertEquals(513 * 32, body.length);
+        byte[] layer = big.pieceLayer(0).orElseThrow();
+        assertArrayEquals(Arrays.copyOfRange(layer, 512 * 32, 1024 * 32), Arrays.copyOf(body, 512 * 32));
+
+        byte[] bad = hashRequest(root, 1, 3, 512, 9);
+        p.message(Wire.HASH_REQUEST, bad);
+        ByteBuffer reject = p.awaitMessage(Wire.HASH_REJECT);
+        byte[] echoed = new byte[48];
+        reject.get(echoed);
+        assertArrayEquals(bad, echoed);
+        assertTrue(p.conn.isActive(), "a bad hash request is rejected, not a reason to disconnect");
+        assertEquals(0, engine.peersDropped());
+    }
+
+    @Test
+    void aHashRequestOfTheWrongSizeOrForAV1TorrentIsDropped() {
+        Peer p = new Peer();
+        p.handshake(v2(big), false);
+        p.message(Wire.HASH_REQUEST, new byte[47]);
+        assertTrue(p.conn.isClosedState(), "47-byte hash request");
+        Peer q = new Peer();
+        q.handshake(v1.torrent.infoHash(), false);
+        q.message(Wire.HASH_REQUEST, hashRequest(new byte[32], 1, 0, 2, 0));
+        assertTrue(q.conn.isClosedState(), "hash request for a v1 torrent");
+        assertEquals(2, engine.peersDropped());
+    }
+
+    @Test
+    void aPeerThatAsksForHashesFasterThanItReadsIsDropped() {
+        Peer p = new Peer(false);
+        p.handshake(v2(big), false);
+        byte[] req = hashRequest(big.files().get(0).piecesRoot(), 1, 0, 512, 10);
+        int sent = 0;
+        while (!p.conn.isClosedState() && sent < 1000) {
+            p.message(Wire.HASH_REQUEST, req);   // nothing read: the send queue fills (64 KiB), then requests wait
+            sent++;
+        }
+        assertTrue(p.conn.isClosedState(), "dropped after " + sent + " requests");
+        // 64 KiB of send queue holds 4 answers of 16 KiB; then 64 requests may wait
+        assertTrue(sent <= PeerSession.MAX_PENDING_HASH_REQUESTS + 10, "dropped after " + sent + " requests");
+        assertTrue(sent > PeerSession.MAX_PENDING_HASH_REQUESTS, "dropped after " + sent + " requests");
+        assertEquals(Map.of("flood", 1L), engine.peersDroppedByReason());
+        assertFalse(p.conn.isActive());
+    }
+
+    @Test
+    void removingAHybridForgetsBothHashes() {
+        engine.remove(v2(hybrid));
+        for (InfoHash h : hybrid.swarmHashes()) {
+            Peer p = new Peer();
+            p.handshake(h, false);
+            assertTrue(p.conn.isClosedState(), "not seeded any more under " + h);
+        }
+        engine.seed(hybrid, index -> CompletableFuture.failedFuture(new IllegalStateException()), List.of());
+        Peer p = new Peer();
+        p.handshake(v2(hybrid), false);
+        assertTrue(p.conn.isActive(), "seeded again under both hashes");
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+}
