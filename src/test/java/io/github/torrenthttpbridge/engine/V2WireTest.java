@@ -69,7 +69,7 @@ class V2WireTest {
 
     /** A peer on the far side of an in-memory endpoint. */
     final class Peer {
-        final ByteArrayEndPoint ep = new ByteArrayEndPoint(engine.scheduler(), 60_000);
+        final ByteArrayEndPoint ep;
         final PeerConnection conn;
         final ByteBuffer received = ByteBuffer.allocate(4 << 20).flip();
         byte[] handshake;
@@ -80,7 +80,8 @@ class V2WireTest {
 
         /** {@code reads} false: a peer whose socket buffer is full (the endpoint takes 1 KiB, then writes stall). */
         Peer(boolean reads) {
-            ep.setGrowOutput(reads);
+            ep = reads ? new ByteArrayEndPoint(engine.scheduler(), 60_000)
+                    : new ByteArrayEndPoint(engine.scheduler(), 60_000, null, 1024, false);
             conn = new PeerConnection(ep, engine, null);
             ep.setConnection(conn);
             ep.onOpen();
