@@ -24,7 +24,8 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
  * verified pieces from us never do); the root layer or above; a length that is not a power of two from 2 to
  * {@value #MAX_HASHES}; an index not a multiple of the length or a range past the layer; proof layers reaching the
  * root. The levels above each file's piece layer are computed once, on the first request for that file, and kept
- * (about as many bytes as the piece layer itself).
+ * (a copy of the piece layer and the levels above it: about twice the piece layer's size; computing them costs one SHA-256
+ * per piece, once, on the thread that reads the request).
  */
 final class HashServer {
     /** Most hashes one request may ask for (libtorrent's limit too: 256 KiB of hashes). */

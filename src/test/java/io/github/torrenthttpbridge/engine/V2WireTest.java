@@ -301,6 +301,38 @@ class V2WireTest {
         assertTrue(p.conn.isActive(), "seeded again under both hashes");
     }
 
+    /** The engine dials with the hash it was given; the peer may answer a hybrid's v1 hash with the v2 one. */
+    @Test
+    void outgoingConnectionsUseTheHashTheyAreGiven() throws Exception {
+        Object[][] cases = {{v2(hybrid), v2(hybrid), true}, {hybrid.infoHash(), hybrid.infoHash(), true},
+                {hybrid.infoHash(), v2(hybrid), true}, {v2(hybrid), big.infoHash(), false}};
+        for (Object[] c : cases) {
+            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                server.setSoTimeout(10_000);
+                engine.connectTo((InfoHash) c[0], new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        server.getLocalPort()));
+                try (java.net.Socket s = server.accept()) {
+                    s.setSoTimeout(10_000);
+                    byte[] hs = s.getInputStream().readNBytes(68);
+                    assertArrayEquals(((InfoHash) c[0]).bytes(), Arrays.copyOfRange(hs, 28, 48), "dialled with " + c[0]);
+                    assertTrue((hs[27] & Wire.RESERVED_V2_BIT) != 0, "the v2 bit");
+                    byte[] reply = hs.clone();
+                    reply[27] = (byte) Wire.RESERVED_FAST_BIT;
+                    System.arraycopy(((InfoHash) c[1]).bytes(), 0, reply, 28, 20);
+                    System.arraycopy("-XX0001-testpeer0003".getBytes(StandardCharsets.US_ASCII), 0, reply, 48, 20);
+                    s.getOutputStream().write(reply);
+                    byte[] next = s.getInputStream().readNBytes(5);
+                    if ((Boolean) c[2]) {
+                        assertEquals(5, next.length, "the engine goes on after a reply for " + c[1]);
+                        assertEquals(Wire.HAVE_ALL, next[4], "have-all after the reply " + c[1]);
+                    } else {
+                        assertEquals(0, next.length, "closed: the reply names another torrent");
+                    }
+                }
+            }
+        }
+    }
+
     private static byte[] toArray(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);
