@@ -15,8 +15,8 @@ import java.util.Set;
  * <p>Order: v1 torrents sort like {@code mktorrent} (the '/'-joined paths compared byte by byte), so the same files
  * give mktorrent's info hash. Hybrid and v2 torrents sort like libtorrent's {@code file_storage::canonicalize}
  * (element by element, a shorter path first when one is a prefix of the other), and every file that follows a
- * file not ending on a piece boundary gets a pad file before it; a multi-file hybrid also ends with a pad (as
- * libtorrent 2.0.8 does). v2 torrents keep the same aligned offsets (each file starts a piece) but list no pads.
+ * file not ending on a piece boundary gets a pad file before it; a hybrid of two or more files (even empty ones)
+ * also ends with a pad, one of a single file does not (as libtorrent 2.0.8 does). v2 torrents keep the same aligned offsets (each file starts a piece) but list no pads.
  */
 final class FileLayout {
     /** A file or a pad file; {@code source} is the caller's file, or null for a pad. */
@@ -80,7 +80,7 @@ final class FileLayout {
             out.add(new Entry(e.path(), e.length(), off, e.source()));
             off += e.length();
         }
-        if (aligned && off % pieceLength != 0) {
+        if (aligned && sorted.size() > 1 && off % pieceLength != 0) {
             addPad(out, off, pieceLength, version);
         }
         return new FileLayout(out, false, version, pieceLength);
