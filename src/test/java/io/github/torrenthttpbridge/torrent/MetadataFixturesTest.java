@@ -29,37 +29,6 @@ class MetadataFixturesTest {
         SET.put("sub/deep/d.bin", 16_384);
     }
 
-    static byte[] resource(String name) throws IOException {
-        try (InputStream in = MetadataFixturesTest.class.getResourceAsStream("/torrents/" + name)) {
-            return in.readAllBytes();
-        }
-    }
-
-    static String[] hashes(String name) throws IOException {
-        return new String(resource(name + ".hashes"), StandardCharsets.US_ASCII).split("\n", -1);
-    }
-
-    /** The fixture's bytes of a file (its path inside the torrent). */
-    static byte[] content(String relative, int length) {
-        byte[] b = new byte[length];
-        for (int k = 0; k < length; k++) {
-            b[k] = (byte) ((k * 7 + relative.length()) & 0xff);
-        }
-        return b;
-    }
-
-    /** The piece space: every non-pad file at its offset, zeros elsewhere. */
-    static byte[] pieceSpace(TorrentMetadata t, String prefix) {
-        byte[] space = new byte[(int) t.length()];
-        for (TorrentFile f : t.files()) {
-            if (!f.pad()) {
-                byte[] c = content(prefix + String.join("/", f.path()), (int) f.length());
-                System.arraycopy(c, 0, space, (int) f.offset(), c.length);
-            }
-        }
-        return space;
-    }
-
     private static void allPiecesVerify(TorrentMetadata t, byte[] space) {
         PieceVerifier v = new PieceVerifier(t);
         for (int i = 0; i < t.pieceCount(); i++) {
@@ -75,8 +44,8 @@ class MetadataFixturesTest {
 
     @Test
     void singleFileHybrid() throws Exception {
-        TorrentMetadata t = TorrentMetadata.parse(resource("single-hybrid.torrent"));
-        String[] h = hashes("single-hybrid");
+        TorrentMetadata t = TorrentMetadata.parse(Fixtures.resource("single-hybrid.torrent"));
+        String[] h = Fixtures.hashes("single-hybrid");
         assertEquals(h[0], t.infoHash().hex());
         assertEquals(h[1], HexFormat.of().formatHex(t.v2InfoHash().orElseThrow()));
         assertTrue(t.hasV1() && t.hasV2() && !t.isMultiFile());
@@ -85,28 +54,28 @@ class MetadataFixturesTest {
         assertEquals(List.of(t.infoHash(), InfoHash.fromHex(h[1].substring(0, 40))), t.swarmHashes());
         assertEquals(1, t.pieceLayers().size());
         assertTrue(t.magnetLink().startsWith("magnet:?xt=urn:btih:" + h[0] + "&xt=urn:btmh:1220" + h[1] + "&dn=one.bin"));
-        allPiecesVerify(t, content("one.bin", 102_403));
+        allPiecesVerify(t, Fixtures.content("one.bin", 102_403));
     }
 
     @Test
     void singleFileV2OnlyIsVerifiedByItsMerkleTree() throws Exception {
-        TorrentMetadata t = TorrentMetadata.parse(resource("single-v2.torrent"));
-        String[] h = hashes("single-v2");
+        TorrentMetadata t = TorrentMetadata.parse(Fixtures.resource("single-v2.torrent"));
+        String[] h = Fixtures.hashes("single-v2");
         assertFalse(t.hasV1());
         assertEquals(h[1].substring(0, 40), t.infoHash().hex());
         assertEquals(List.of(t.infoHash()), t.swarmHashes());
         assertEquals(4 * 32768, t.length(), "the last piece is padded to its full size, as libtorrent does");
         assertTrue(t.magnetLink().startsWith("magnet:?xt=urn:btmh:1220" + h[1] + "&dn="));
         byte[] space = new byte[(int) t.length()];
-        System.arraycopy(content("one.bin", 102_403), 0, space, 0, 102_403);
+        System.arraycopy(Fixtures.content("one.bin", 102_403), 0, space, 0, 102_403);
         allPiecesVerify(t, space);
     }
 
     @Test
     void directoryTorrentsInAllThreeVersions() throws Exception {
         for (String kind : List.of("v1", "hybrid", "v2")) {
-            TorrentMetadata t = TorrentMetadata.parse(resource("set-" + kind + ".torrent"));
-            String[] h = hashes("set-" + kind);
+            TorrentMetadata t = TorrentMetadata.parse(Fixtures.resource("set-" + kind + ".torrent"));
+            String[] h = Fixtures.hashes("set-" + kind);
             assertTrue(t.isMultiFile(), kind);
             assertEquals("set", t.name());
             if (!kind.equals("v2")) {
@@ -128,13 +97,13 @@ class MetadataFixturesTest {
             assertEquals(SET.keySet().stream().sorted().toList(), files.keySet().stream().sorted().toList(), kind);
             SET.forEach((p, n) -> assertEquals((long) n, files.get(p), p));
             assertEquals(SET.values().stream().mapToLong(Integer::longValue).sum(), t.contentLength());
-            allPiecesVerify(t, pieceSpace(t, ""));
+            allPiecesVerify(t, Fixtures.pieceSpace(t, ""));
         }
     }
 
     @Test
     void aPieceLayerThatDoesNotHashToItsRootIsRefused() throws Exception {
-        byte[] bytes = resource("single-hybrid.torrent");
+        byte[] bytes = Fixtures.resource("single-hybrid.torrent");
         SortedMap<String, Object> root = Bencode.decodeDictionary(bytes).dictionary();
         Map<String, Object> copy = new LinkedHashMap<>(root);
         Map<String, Object> layers = new LinkedHashMap<>();
@@ -150,8 +119,8 @@ class MetadataFixturesTest {
         // a hybrid without layers still loads (v1 verifies it); a v2-only one cannot be verified without them
         copy.remove("piece layers");
         assertTrue(TorrentMetadata.parse(Bencode.encode(copy)).pieceLayers().isEmpty());
-        Map<String, Object> v2 = new LinkedHashMap<>(Bencode.decodeDictionary(resource("single-v2.torrent")).dictionary());
-        v2.put("info", new Bencode.Raw(TorrentMetadata.parse(resource("single-v2.torrent")).infoBytes()));
+        Map<String, Object> v2 = new LinkedHashMap<>(Bencode.decodeDictionary(Fixtures.resource("single-v2.torrent")).dictionary());
+        v2.put("info", new Bencode.Raw(TorrentMetadata.parse(Fixtures.resource("single-v2.torrent")).infoBytes()));
         v2.remove("piece layers");
         var e2 = assertThrows(InvalidTorrentException.class, () -> TorrentMetadata.parse(Bencode.encode(v2)));
         assertTrue(e2.getMessage().contains("cannot be verified"), e2.getMessage());
@@ -159,7 +128,7 @@ class MetadataFixturesTest {
 
     @Test
     void aHybridWhoseHalvesDisagreeIsRefused() throws Exception {
-        byte[] bytes = resource("set-hybrid.torrent");
+        byte[] bytes = Fixtures.resource("set-hybrid.torrent");
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         // the v1 list says c.bin has 70001 bytes... keep the bencoding valid by changing one digit of its length
         String changed = text.replaceFirst("6:lengthi70000e4:pathl5:c.bin", "6:lengthi70001e4:pathl5:c.bin");
