@@ -141,6 +141,14 @@ class MultiFileCreatorTest {
     }
 
     @Test
+    void anOpenerWithoutAStreamFailsCreationInsteadOfHashingZeros() {
+        IOException e = assertThrows(IOException.class, () -> TorrentCreator.create("set", files,
+                f -> f.path().get(0).equals("docs") ? null : open(f), options(TorrentVersion.HYBRID, 2),
+                ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("docs/readme.txt"), e.getMessage());
+    }
+
+    @Test
     void everyStreamIsClosedAndTheCallersSingleStreamIsNot() throws Exception {
         List<AtomicBoolean> closed = new ArrayList<>();
         TorrentCreator.create("set", files, f -> {
