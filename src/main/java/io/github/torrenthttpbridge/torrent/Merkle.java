@@ -31,7 +31,7 @@ public final class Merkle {
     /** The hash of a subtree whose leaves are all zero, {@code height} levels above the leaves. */
     public static byte[] padHash(int height) {
         byte[] h = ZERO;
-        MessageDigest d = Hashes.sha256();
+        MessageDigest d = Digests.sha256();
         for (int i = 0; i < height; i++) {
             d.update(h);
             d.update(h);
@@ -53,7 +53,7 @@ public final class Merkle {
         }
         byte[] cur = layer;
         byte[] pad = padHash(height);
-        MessageDigest d = Hashes.sha256();
+        MessageDigest d = Digests.sha256();
         for (long w = width; w > 1; w /= 2) {
             int n = cur.length / HASH;
             int m = (n + 1) / 2;
@@ -91,7 +91,7 @@ public final class Merkle {
     public static byte[] leafLayer(byte[] data, int off, int len) {
         int n = (int) blocks(len);
         byte[] out = new byte[n * HASH];
-        MessageDigest d = Hashes.sha256();
+        MessageDigest d = Digests.sha256();
         for (int i = 0; i < n; i++) {
             int start = off + i * BLOCK;
             d.update(data, start, Math.min(BLOCK, off + len - start));

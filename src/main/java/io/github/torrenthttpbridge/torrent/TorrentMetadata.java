@@ -54,8 +54,8 @@ public final class TorrentMetadata {
         this.encoded = encoded;
         this.infoStart = infoStart;
         this.infoEnd = infoEnd;
-        this.v2Hash = parsed.v2() ? digest(Hashes.sha256(), encoded, infoStart, infoEnd - infoStart) : null;
-        this.infoHash = pieces != null ? InfoHash.of(digest(Hashes.sha1(), encoded, infoStart, infoEnd - infoStart))
+        this.v2Hash = parsed.v2() ? digest(Digests.sha256(), encoded, infoStart, infoEnd - infoStart) : null;
+        this.infoHash = pieces != null ? InfoHash.of(digest(Digests.sha1(), encoded, infoStart, infoEnd - infoStart))
                 : InfoHash.of(Arrays.copyOf(v2Hash, 20));
         this.name = name;
         this.length = parsed.length();

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /** New SHA-1 and SHA-256 digests (every JDK has both). */
-final class Hashes {
-    private Hashes() {
+final class Digests {
+    private Digests() {
     }
 
     static MessageDigest sha1() {
