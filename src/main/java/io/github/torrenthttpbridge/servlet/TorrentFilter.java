@@ -63,7 +63,7 @@ public class TorrentFilter implements Filter {
         }
         String query = request.getQueryString();
         if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
-            if (!path.endsWith("/") && !b.settings.allows(path) && b.settings.allowsDirectory(path + "/")
+            if (!path.endsWith("/") && b.settings.allowsDirectory(path + "/")
                     && context.getResourcePaths(path + "/") != null) {
                 // D?torrent for a directory D: its torrent is D/?torrent (relative links in it resolve below D/)
                 response.setStatus(301);
