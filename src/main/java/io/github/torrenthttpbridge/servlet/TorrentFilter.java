@@ -64,7 +64,7 @@ public class TorrentFilter implements Filter {
         String query = request.getQueryString();
         if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
             if (!path.endsWith("/") && b.settings.allowsDirectory(path + "/")
-                    && context.getResourcePaths(path + "/") != null) {
+                    && isDirectory(context, path + "/")) {
                 // D?torrent for a directory D: its torrent is D/?torrent (relative links in it resolve below D/)
                 response.setStatus(301);
                 response.setHeader("Location", encodePath(request.getContextPath() + path + "/") + "?" + query);
@@ -145,7 +145,7 @@ public class TorrentFilter implements Filter {
             throws IOException {
         response.setHeader("Cache-Control", "no-cache");
         boolean directory = path.endsWith("/");
-        if (directory ? !b.settings.allowsDirectory(path) || context.getResourcePaths(path) == null : !b.settings.allows(path)) {
+        if (directory ? !b.settings.allowsDirectory(path) || !isDirectory(context, path) : !b.settings.allows(path)) {
             response.sendError(404, "not bridged");
             return;
         }
@@ -201,6 +201,12 @@ public class TorrentFilter implements Filter {
         }
     }
 
+    /** Whether the web application holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
+    static boolean isDirectory(jakarta.servlet.ServletContext ctx, String dir) {
+        java.util.Set<String> entries = ctx.getResourcePaths(dir);
+        return entries != null && !entries.isEmpty();
+    }
+
     /** {@code s} with every character outside printable ASCII replaced, for a header value. */
     private static String ascii(String s) {
         StringBuilder sb = new StringBuilder();
@@ -247,7 +253,7 @@ public class TorrentFilter implements Filter {
         int dot = file.lastIndexOf('.');
         if (file.endsWith("/")) {
             // a link to a directory of the site (not to the page's own directory or one above it): its torrent
-            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || request.getServletContext().getResourcePaths(file) == null) {
+            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || !isDirectory(request.getServletContext(), file)) {
                 return null;
             }
         } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
