@@ -79,6 +79,16 @@ public final class PieceSpace implements RangeSource {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> out);
     }
 
+    @Override
+    public long fetchedBytes(long offset, int len) {
+        long n = 0;
+        long end = offset + len;
+        for (int i = first(offset); i < starts.length && starts[i] < end; i++) {
+            n += Math.max(0, Math.min(end, starts[i] + lengths[i]) - Math.max(offset, starts[i]));
+        }
+        return n;
+    }
+
     /** The first file that ends after {@code offset}. */
     private int first(long offset) {
         int lo = 0;

@@ -207,7 +207,7 @@ public final class VerifiedPieceSource implements PieceSource {
                 LOG.warn("fetching pieces {}-{} of {} failed: {}", first, last, torrent.name(), cause.getMessage());
                 throw new CompletionException(cause);
             }
-            stats.originBytes.add(bytes.length);
+            stats.originBytes.add(source.fetchedBytes(offset, length));  // pad bytes are not fetched
             byte[][] pieces = verify(first, last, bytes);
             if (pieces == null) {
                 throw new CompletionException(new IllegalStateException("the origin source returned "

@@ -100,7 +100,7 @@ final class LayoutHasher {
                     }
                     pos = e.offset();
                 }
-                try (InputStream in = e.pad() ? null : opener.open(e.source())) {
+                try (InputStream in = e.pad() ? null : open(opener, e)) {
                     long remaining = e.length();
                     while (remaining > 0) {
                         if (buf == null) {
@@ -209,6 +209,14 @@ final class LayoutHasher {
                 roots[i] = Merkle.root(layers[i], Merkle.leafCount(n), Merkle.log2(blocksPerPiece));
             }
         }
+    }
+
+    private static InputStream open(FileOpener opener, FileLayout.Entry e) throws IOException {
+        InputStream in = opener.open(e.source());
+        if (in == null) {
+            throw new IOException("the opener returned no stream for " + name(e));
+        }
+        return in;
     }
 
     private static String name(FileLayout.Entry e) {

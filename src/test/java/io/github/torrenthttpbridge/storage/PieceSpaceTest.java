@@ -42,6 +42,7 @@ class PieceSpaceTest {
             PieceSpace space = new PieceSpace(t, sources(t, fetched));
             assertArrayEquals(expected, space.read(0, (int) t.length()).get(5, TimeUnit.SECONDS), kind);
             assertEquals(t.contentLength(), fetched.get(), "pads and gaps are never fetched: " + kind);
+            assertEquals(t.contentLength(), space.fetchedBytes(0, (int) t.length()), kind);
             Random r = new Random(42);
             for (int i = 0; i < 200; i++) {
                 int off = r.nextInt((int) t.length());

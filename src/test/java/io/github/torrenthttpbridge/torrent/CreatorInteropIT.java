@@ -67,7 +67,7 @@ class CreatorInteropIT {
         Path target = fixture(fixture, piece);
         TorrentCreator.Options options = TorrentCreator.Options.defaults().withPieceSize(piece).withVersion(version)
                 .withThreads(2);
-        byte[] ours;
+        TorrentMetadata created;
         List<String> relative = new ArrayList<>();
         if (Files.isDirectory(target)) {
             List<InputFile> files = new ArrayList<>();
@@ -78,22 +78,44 @@ class CreatorInteropIT {
                     files.add(InputFile.of(rel, Files.size(p)));
                 }
             }
-            ours = TorrentCreator.encodeMulti(target.getFileName().toString(), files,
+            created = TorrentCreator.create(target.getFileName().toString(), files,
                     f -> Files.newInputStream(target.resolve(String.join("/", f.path()))), options,
                     ProgressListener.NONE);
         } else {
             try (var in = Files.newInputStream(target)) {
-                ours = TorrentCreator.encode(FileLayout.single(target.getFileName().toString(), Files.size(target),
-                        version, piece), f -> in, target.getFileName().toString(), options, ProgressListener.NONE);
+                created = TorrentCreator.create(in, Files.size(target), target.getFileName().toString(), options,
+                        ProgressListener.NONE);
             }
         }
+        byte[] ours = created.encoded();
         byte[] theirs = libtorrent(target, piece, version, relative);
         assertInfoEqual(theirs, ours, "libtorrent " + version.label());
         if (version.hasV2()) {
             assertArrayEquals(span(theirs, "piece layers"), span(ours, "piece layers"), "piece layers");
         }
+        assertSameAsParsed(TorrentMetadata.parse(theirs), created, version);
         if (version == TorrentVersion.V1 && piece >= 32 * 1024) {
             assertInfoEqual(mktorrent(target, piece), ours, "mktorrent");
+        }
+    }
+
+    /** What the lead's parser reads from our torrent equals what it reads from libtorrent's. */
+    private static void assertSameAsParsed(TorrentMetadata theirs, TorrentMetadata ours, TorrentVersion version)
+            throws Exception {
+        assertEquals(version.hasV1(), ours.hasV1(), "hasV1");
+        assertEquals(version.hasV2(), ours.hasV2(), "hasV2");
+        assertEquals(theirs.isMultiFile(), ours.isMultiFile(), "multi-file");
+        assertEquals(theirs.infoHash(), ours.infoHash(), "info hash");
+        if (version.hasV2()) {
+            assertEquals(hex("SHA-256", ours.infoBytes()), HexFormat.of().formatHex(ours.v2InfoHash().orElseThrow()));
+        }
+        assertEquals(theirs.files().size(), ours.files().size(), "files " + ours.files());
+        for (int i = 0; i < ours.files().size(); i++) {
+            TorrentFile a = theirs.files().get(i);
+            TorrentFile b = ours.files().get(i);
+            assertEquals(a.toString(), b.toString(), "file " + i);
+            assertArrayEquals(a.piecesRoot(), b.piecesRoot(), "pieces root of " + b);
+            assertArrayEquals(theirs.pieceLayer(i).orElse(null), ours.pieceLayer(i).orElse(null), "layer of " + b);
         }
     }
 
