@@ -33,7 +33,9 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
  * <p>The torrent's name is the directory's last segment and its files are the directory's files below it, so
  * BEP 19 web seeds work with the directory's parent URL: a client appends the name and each file's path.
  *
- * <p>Thread-safe and without state of its own (the probe caches, the listing is the site's).
+ * <p>A scan (listing + one probe per file) is reused for {@link #SCAN_TTL} and one runs per directory at a time
+ * (a Caffeine cache), so requests for a directory of 1,000 files cost the origin 1,000 probes at most every 10 s,
+ * not per request; a scan whose torrent turned stale is dropped at once ({@link #forget}). Thread-safe.
  */
 final class DirectoryTorrents {
     /**
@@ -76,6 +78,8 @@ final class DirectoryTorrents {
     private final SiteProbe probe;
     private final DirectoryListing listing;
     private final Predicate<String> allowed;
+    static final java.time.Duration SCAN_TTL = java.time.Duration.ofSeconds(10);
+    private final com.github.benmanes.caffeine.cache.Cache<String, Scan> scans;
 
     DirectoryTorrents(TorrentBridge bridge, SiteOptions options, SiteProbe probe, DirectoryListing listing,
                       Predicate<String> allowed) {
@@ -84,10 +88,23 @@ final class DirectoryTorrents {
         this.probe = probe;
         this.listing = listing;
         this.allowed = allowed;
+        this.scans = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                .expireAfterWrite(options.probeTtl().compareTo(SCAN_TTL) > 0 ? options.probeTtl() : SCAN_TTL)
+                .maximumSize(1000).build();
     }
 
-    /** Lists and probes {@code dir} (cached probes); never throws for a bad directory, says why instead. */
+    /** {@code dir} as listed and probed within the last {@link #SCAN_TTL}; never throws for a bad directory, says why instead. */
     Scan scan(String dir) {
+        return scans.get(dir, this::scanNow);
+    }
+
+    /** Drops {@code dir}'s reused scan and its files' probes: the next {@link #scan} asks the site again. */
+    void forget(Scan scan) {
+        scans.invalidate(scan.dir());
+        scan.files().forEach(probe::forget);
+    }
+
+    private Scan scanNow(String dir) {
         String refusal = DirectoryScan.refusal(dir);
         if (refusal != null) {
             return Scan.refused(dir, Map.of(), refusal);
@@ -158,7 +175,7 @@ final class DirectoryTorrents {
             return new MetadataStore.Entry(scan.key(), scan.dir(), t.length(), null, null, t.infoBytes(), t.infoHash(),
                     t.name(), StoredLayers.encode(t));
         } catch (IOException | RuntimeException e) {
-            scan.files().forEach(probe::forget);
+            forget(scan);
             throw e;
         }
     }
