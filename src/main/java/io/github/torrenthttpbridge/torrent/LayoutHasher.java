@@ -173,7 +173,7 @@ final class LayoutHasher {
         return pool.submit(() -> {
             try {
                 if (pieces != null) {
-                    MessageDigest sha1 = PieceHasher.sha1();
+                    MessageDigest sha1 = Digests.sha1();
                     sha1.update(data, 0, size);
                     System.arraycopy(sha1.digest(), 0, pieces, piece * 20, 20);
                 }

@@ -1,7 +1,6 @@
 package io.github.torrenthttpbridge.torrent;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -32,7 +31,7 @@ public final class Merkle {
     /** The hash of a subtree whose leaves are all zero, {@code height} levels above the leaves. */
     public static byte[] padHash(int height) {
         byte[] h = ZERO;
-        MessageDigest d = sha256();
+        MessageDigest d = Digests.sha256();
         for (int i = 0; i < height; i++) {
             d.update(h);
             d.update(h);
@@ -54,7 +53,7 @@ public final class Merkle {
         }
         byte[] cur = layer;
         byte[] pad = padHash(height);
-        MessageDigest d = sha256();
+        MessageDigest d = Digests.sha256();
         for (long w = width; w > 1; w /= 2) {
             int n = cur.length / HASH;
             int m = (n + 1) / 2;
@@ -92,7 +91,7 @@ public final class Merkle {
     public static byte[] leafLayer(byte[] data, int off, int len) {
         int n = (int) blocks(len);
         byte[] out = new byte[n * HASH];
-        MessageDigest d = sha256();
+        MessageDigest d = Digests.sha256();
         for (int i = 0; i < n; i++) {
             int start = off + i * BLOCK;
             d.update(data, start, Math.min(BLOCK, off + len - start));
@@ -104,13 +103,5 @@ public final class Merkle {
     /** log2 of a power of two. */
     public static int log2(long powerOfTwo) {
         return Long.numberOfTrailingZeros(powerOfTwo);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

@@ -25,7 +25,7 @@ public final class PieceVerifier {
             return false;
         }
         if (torrent.hasV1()) {
-            MessageDigest sha1 = PieceHasher.sha1();
+            MessageDigest sha1 = Digests.sha1();
             sha1.update(data, off, len);
             return torrent.pieceHashMatches(index, sha1.digest());
         }

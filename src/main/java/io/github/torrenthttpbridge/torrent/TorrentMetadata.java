@@ -3,7 +3,6 @@ package io.github.torrenthttpbridge.torrent;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -55,8 +54,8 @@ public final class TorrentMetadata {
         this.encoded = encoded;
         this.infoStart = infoStart;
         this.infoEnd = infoEnd;
-        this.v2Hash = parsed.v2() ? sha256(encoded, infoStart, infoEnd - infoStart) : null;
-        this.infoHash = pieces != null ? InfoHash.of(sha1(encoded, infoStart, infoEnd - infoStart))
+        this.v2Hash = parsed.v2() ? digest(Digests.sha256(), encoded, infoStart, infoEnd - infoStart) : null;
+        this.infoHash = pieces != null ? InfoHash.of(digest(Digests.sha1(), encoded, infoStart, infoEnd - infoStart))
                 : InfoHash.of(Arrays.copyOf(v2Hash, 20));
         this.name = name;
         this.length = parsed.length();
@@ -171,28 +170,9 @@ public final class TorrentMetadata {
         return -1;
     }
 
-    static byte[] sha1(byte[] data, int offset, int len) {
-        try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-1");
-            d.update(data, offset, len);
-            return d.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is not available", e);
-        }
-    }
-
-    static byte[] sha256(byte[] data, int offset, int len) {
-        MessageDigest d = Merkle.sha256();
+    private static byte[] digest(MessageDigest d, byte[] data, int offset, int len) {
         d.update(data, offset, len);
         return d.digest();
-    }
-
-    static byte[] sha1(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is not available", e);
-        }
     }
 
     /** The complete {@code .torrent} bytes. */
