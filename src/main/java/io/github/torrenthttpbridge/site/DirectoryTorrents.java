@@ -80,6 +80,8 @@ final class DirectoryTorrents {
     private final Predicate<String> allowed;
     static final java.time.Duration SCAN_TTL = java.time.Duration.ofSeconds(10);
     private final com.github.benmanes.caffeine.cache.Cache<String, Scan> scans;
+    /** Directory + key of scans dropped because their torrent turned stale, so each is looked at again only once per TTL. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> staleDropped;
 
     DirectoryTorrents(TorrentBridge bridge, SiteOptions options, SiteProbe probe, DirectoryListing listing,
                       Predicate<String> allowed) {
@@ -91,6 +93,23 @@ final class DirectoryTorrents {
         this.scans = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
                 .expireAfterWrite(options.probeTtl().compareTo(SCAN_TTL) > 0 ? options.probeTtl() : SCAN_TTL)
                 .maximumSize(1000).build();
+        this.staleDropped = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(SCAN_TTL)
+                .maximumSize(1000).build();
+    }
+
+    /**
+     * Drops {@code scan} (see {@link #forget}) because its torrent turned stale, unless that was done for this
+     * directory and key within {@link #SCAN_TTL}: a torrent stale for another reason than a changed file (a piece
+     * failed its hash, validators unchanged) would otherwise have the whole directory probed on every request.
+     *
+     * @return whether it was dropped
+     */
+    boolean forgetStale(Scan scan) {
+        if (staleDropped.asMap().putIfAbsent(scan.dir() + "\n" + scan.key(), Boolean.TRUE) != null) {
+            return false;
+        }
+        forget(scan);
+        return true;
     }
 
     /** {@code dir} as listed and probed within the last {@link #SCAN_TTL}; never throws for a bad directory, says why instead. */

@@ -172,9 +172,9 @@ public final class SiteTorrents implements AutoCloseable {
             return TorrentStatus.hashing(dir, running.get().progress.get());  // not listed and probed again meanwhile
         }
         DirectoryTorrents.Scan scan = directories.scan(dir);
-        if (scan.key() != null && seeded.byKey(scan.key()).filter(x -> x.handle().state() != SeedState.SEEDING).isPresent()) {
-            directories.forget(scan);  // its torrent turned stale: a file changed, so look again now
-            scan = directories.scan(dir);
+        if (scan.key() != null && seeded.byKey(scan.key()).filter(x -> x.handle().state() != SeedState.SEEDING).isPresent()
+                && directories.forgetStale(scan)) {
+            scan = directories.scan(dir);  // its torrent turned stale: a file changed, so look again now
         }
         if (scan.refusal() != null) {
             return TorrentStatus.notBridged(dir, scan.refusal());
