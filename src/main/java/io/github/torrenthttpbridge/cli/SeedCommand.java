@@ -27,10 +27,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "seed", mixinStandardHelpOptions = true,
-        description = "Seed URL over BitTorrent until SIGINT/SIGTERM, fetching verified pieces with Range requests.")
+        description = "Seed URL over BitTorrent until SIGINT/SIGTERM, fetching verified pieces with Range requests. Several"
+                + " URLs and --name seed one multi-file torrent.")
 final class SeedCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "URL", description = "http(s) URL of the file; the server must answer Range requests with 206")
-    URI url;
+    @Parameters(arity = "1..*", paramLabel = "URL", description = "http(s) URL of the file; the server must answer Range requests with 206"
+            + " (several: one torrent of them all, named --name, or the files of --torrent matched by their names)")
+    List<URI> urls;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "when hashing, make a multi-file torrent named NAME")
+    String name;
+
+    @Option(names = "--torrent-version", paramLabel = "V", defaultValue = "v1", description = "when hashing: v1, hybrid or v2 (default ${DEFAULT-VALUE})")
+    String version;
 
     @Option(names = "--torrent", paramLabel = "FILE", description = "the .torrent of the file (default: hash the URL now)")
     Path torrentFile;
@@ -74,7 +82,9 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Cli.checkUrl(url);
+        urls.forEach(Cli::checkUrl);
+        URI url = urls.get(0);
+        boolean multi = urls.size() > 1 || name != null;
         if (cacheMib < 0) {
             throw new IllegalArgumentException("--cache-mib must not be negative");
         }
@@ -83,16 +93,33 @@ final class SeedCommand implements Callable<Integer> {
         }
         TorrentMetadata torrent;
         OriginResource hashedFrom = null;
+        UrlFiles.Made files = null;
+        io.github.torrenthttpbridge.torrent.TorrentVersion v = io.github.torrenthttpbridge.torrent.TorrentVersion.parse(version);
         if (torrentFile != null) {
             torrent = TorrentMetadata.parse(Files.readAllBytes(torrentFile));
+            if (torrent.isMultiFile() || urls.size() > 1) {
+                files = UrlFiles.inOrder(torrent, UrlFiles.byName(urls), java.util.Map.of());
+            }
+        } else if (multi) {
+            files = CreateCommand.createMulti(name, urls, pieceSize, v, List.of(), !noWebseed, System.err);
+            torrent = files.torrent();
         } else {
-            CreatedTorrent created = CreateCommand.create(url, pieceSize, List.of(), !noWebseed, System.err);
+            CreatedTorrent created = CreateCommand.create(url, pieceSize, v, List.of(), !noWebseed, System.err);
             torrent = created.torrent();
             hashedFrom = created.origin();
         }
         // fail fast, before any port is opened, if the origin cannot be bridged
         try (OriginClient probe = new OriginClient(OriginClientConfig.defaults())) {
-            probe.probe(url, torrent.length());
+            if (files == null) {
+                probe.probe(url, torrent.length());
+            } else {
+                List<io.github.torrenthttpbridge.torrent.TorrentFile> real = torrent.files().stream().filter(f -> !f.pad()).toList();
+                for (int i = 0; i < real.size(); i++) {
+                    if (real.get(i).length() > 0) {
+                        probe.probe(files.urls().get(i), real.get(i).length());
+                    }
+                }
+            }
         }
         BridgeConfig.Builder config = BridgeConfig.builder()
                 .bindAddress(InetAddress.getByName(bind))
@@ -118,7 +145,8 @@ final class SeedCommand implements Callable<Integer> {
                 }
             }, "seed-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            SeedHandle handle = bridge.seed(url, torrent, hashedFrom);
+            SeedHandle handle = files == null ? bridge.seed(url, torrent, hashedFrom)
+                    : bridge.seed(files.urls(), torrent, files.origins().contains(null) ? null : files.origins());
             Optional<String> nodeId = waitForNodeId(bridge);
             PrintStream o = System.out;
             o.println("torrent port: " + bridge.torrentPort());

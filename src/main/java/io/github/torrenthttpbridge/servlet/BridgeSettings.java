@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.github.torrenthttpbridge.torrent.PieceSize;
+import io.github.torrenthttpbridge.torrent.TorrentMetadata;
+import io.github.torrenthttpbridge.torrent.TorrentVersion;
 
 /**
  * The filter's configuration: an immutable value made by {@link #parse} from the {@code torrent-bridge.*}
@@ -70,6 +72,9 @@ public final class BridgeSettings {
     private final boolean tracker;
     private final URI publicUrl;
     private final Limits limits;
+    private final int maxFolderFiles;
+    private final long maxFolderBytes;
+    private final TorrentVersion torrentVersion;
 
     private BridgeSettings(Builder b) {
         enabled = b.enabled;
@@ -97,6 +102,9 @@ public final class BridgeSettings {
         maxWait = b.maxWait;
         tracker = b.tracker;
         publicUrl = b.publicUrl;
+        maxFolderFiles = b.maxFolderFiles;
+        maxFolderBytes = b.maxFolderBytes;
+        torrentVersion = b.torrentVersion;
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
     }
 
@@ -224,6 +232,31 @@ public final class BridgeSettings {
         return limits;
     }
 
+    /** Most files a directory's torrent may hold. */
+    public int maxFolderFiles() {
+        return maxFolderFiles;
+    }
+
+    /** Most bytes a directory's torrent may hold. */
+    public long maxFolderBytes() {
+        return maxFolderBytes;
+    }
+
+    /** Metainfo of new torrents: v1, hybrid or v2. */
+    public TorrentVersion torrentVersion() {
+        return torrentVersion;
+    }
+
+    /**
+     * Whether directory {@code dir} (ending with '/') may get a torrent of its files: not the root, not under
+     * WEB-INF or META-INF, not excluded (its files are checked one by one with {@link #allows}).
+     */
+    public boolean allowsDirectory(String dir) {
+        String upper = dir.toUpperCase(Locale.ROOT);
+        return dir.endsWith("/") && dir.length() > 1 && !dir.contains("/../") && !upper.startsWith("/WEB-INF/")
+                && !upper.startsWith("/META-INF/") && !matchesAny(dir, exclude);
+    }
+
     /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
     public boolean allows(String path) {
         String upper = path.toUpperCase(Locale.ROOT);
@@ -257,7 +290,8 @@ public final class BridgeSettings {
                 + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
-                + publicUrl + ", " + limits + "]";
+                + publicUrl + ", " + limits + ", maxFolderFiles=" + maxFolderFiles + ", maxFolderBytes=" + maxFolderBytes
+                + ", torrentVersion=" + torrentVersion.label() + "]";
     }
 
     static IllegalArgumentException bad(String name, Object value, String expected) {
@@ -299,6 +333,9 @@ public final class BridgeSettings {
         private int originConnections = 8;
         private int hashQueue = 100;
         private long metadataMaxMiB = 256;
+        private int maxFolderFiles = 1000;
+        private long maxFolderBytes = 64L << 30;
+        private TorrentVersion torrentVersion = TorrentVersion.V1;
 
         private Builder(Path tempDir) {
             this.metadataDir = Objects.requireNonNull(tempDir, "tempDir").resolve("torrent-bridge");
@@ -486,6 +523,24 @@ public final class BridgeSettings {
 
         public Builder metadataMaxMiB(long mib) {
             metadataMaxMiB = check("metadata-max-mib", mib, 1, 1L << 30);
+            return this;
+        }
+
+        /** Most files in a directory's torrent (default 1000). */
+        public Builder maxFolderFiles(int n) {
+            maxFolderFiles = (int) check("max-folder-files", n, 1, 1_000_000);
+            return this;
+        }
+
+        /** Most bytes in a directory's torrent (default 64 GiB). */
+        public Builder maxFolderBytes(long bytes) {
+            maxFolderBytes = check("max-folder-bytes", bytes, 1, TorrentMetadata.MAX_LENGTH);
+            return this;
+        }
+
+        /** Metainfo of new torrents (default v1). */
+        public Builder torrentVersion(TorrentVersion v) {
+            torrentVersion = Objects.requireNonNull(v, "torrent-version");
             return this;
         }
 

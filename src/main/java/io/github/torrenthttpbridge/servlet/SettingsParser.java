@@ -66,7 +66,10 @@ public final class SettingsParser {
             p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)"),
             p("origin-connections", "8", "concurrent connections the bridge opens to the origin"),
             p("hash-queue", "100", "files that may wait for hashing; beyond it ?torrent answers 503 with Retry-After"),
-            p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only"));
+            p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only"),
+            p("max-folder-files", "1000", "most files in one directory's torrent (D/?torrent); a directory with more gets none (404 with the reason)"),
+            p("max-folder-bytes", "68719476736", "most bytes in one directory's torrent (default 64 GiB); a larger directory gets none"),
+            p("torrent-version", "v1", "metainfo of new torrents: v1, hybrid (v1 + BEP 52 v2 in one torrent) or v2 (v2 clients only)"));
 
     /** The placeholders release 0.1's demo web.xml used as values; read as "not set" so old web.xml files still deploy. */
     private static final Set<String> OLD_PLACEHOLDERS = Set.of("(derived)", "(origin)", "(temp dir)/torrent-bridge");
@@ -147,6 +150,15 @@ public final class SettingsParser {
             case "origin-connections" -> b.originConnections((int) intRange(n, v, 1, 1024));
             case "hash-queue" -> b.hashQueue((int) intRange(n, v, 1, 100_000));
             case "metadata-max-mib" -> b.metadataMaxMiB(intRange(n, v, 1, 1L << 30));
+            case "max-folder-files" -> b.maxFolderFiles((int) intRange(n, v, 1, 1_000_000));
+            case "max-folder-bytes" -> b.maxFolderBytes(intRange(n, v, 1, io.github.torrenthttpbridge.torrent.TorrentMetadata.MAX_LENGTH));
+            case "torrent-version" -> {
+                try {
+                    b.torrentVersion(io.github.torrenthttpbridge.torrent.TorrentVersion.parse(v));
+                } catch (IllegalArgumentException e) {
+                    throw BridgeSettings.bad(n, v, "v1, hybrid or v2");
+                }
+            }
             default -> throw new IllegalArgumentException("unknown parameter " + PREFIX + n);
         }
     }

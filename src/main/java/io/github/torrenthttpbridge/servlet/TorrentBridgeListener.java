@@ -82,8 +82,9 @@ public class TorrentBridgeListener implements ServletContextListener {
         try {
             site = new SiteTorrents(bridge, SiteOptions.builder(s.metadataDir()).minSize(s.minSize()).pieceSize(s.pieceSize())
                     .webSeed(s.webSeed()).hashJobs(s.hashJobs()).hashQueue(s.limits().hashQueue())
-                    .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024).build(),
-                    BridgeContext.address(s, origin));
+                    .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024)
+                    .maxFolderFiles(s.maxFolderFiles()).maxFolderBytes(s.maxFolderBytes()).torrentVersion(s.torrentVersion()).build(),
+                    BridgeContext.address(s, origin), dir -> ctx.getResourcePaths(dir), s::allows);
         } catch (RuntimeException e) {
             bridge.close();
             LOG.error("torrent-http-bridge cannot start for {}: {}", where, e.getMessage());

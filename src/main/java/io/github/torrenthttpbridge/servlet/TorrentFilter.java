@@ -63,6 +63,13 @@ public class TorrentFilter implements Filter {
         }
         String query = request.getQueryString();
         if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
+            if (!path.endsWith("/") && b.settings.allowsDirectory(path + "/")
+                    && isDirectory(context, path + "/")) {
+                // D?torrent for a directory D: its torrent is D/?torrent (relative links in it resolve below D/)
+                response.setStatus(301);
+                response.setHeader("Location", encodePath(request.getContextPath() + path + "/") + "?" + query);
+                return;
+            }
             endpoint(b, path, "magnet".equals(query), request, response);
             return;
         }
@@ -137,12 +144,16 @@ public class TorrentFilter implements Filter {
     private void endpoint(BridgeContext b, String path, boolean magnet, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         response.setHeader("Cache-Control", "no-cache");
-        if (!b.settings.allows(path)) {
+        boolean directory = path.endsWith("/");
+        if (directory ? !b.settings.allowsDirectory(path) || !isDirectory(context, path) : !b.settings.allows(path)) {
             response.sendError(404, "not bridged");
             return;
         }
         TorrentStatus s = b.site.await(path, b.settings.maxWait());
         boolean browser = magnet && wantsHtml(request);
+        if (directory && s.reason() != null && (s.state() == TorrentStatus.State.READY || s.state() == TorrentStatus.State.HASHING)) {
+            response.setHeader("X-Torrent-Bridge-Left-Out", ascii(s.reason()));  // files of D the rules left out
+        }
         switch (s.state()) {
             case READY -> {
                 TorrentMetadata t = s.torrent();
@@ -186,8 +197,23 @@ public class TorrentFilter implements Filter {
                 response.setHeader("Retry-After", "30");
                 response.sendError(503, s.reason());
             }
-            default -> response.sendError(404, "not bridged");
+            default -> response.sendError(404, directory ? "not bridged: " + s.reason() : "not bridged");
         }
+    }
+
+    /** Whether the web application holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
+    static boolean isDirectory(jakarta.servlet.ServletContext ctx, String dir) {
+        java.util.Set<String> entries = ctx.getResourcePaths(dir);
+        return entries != null && !entries.isEmpty();
+    }
+
+    /** {@code s} with every character outside printable ASCII replaced, for a header value. */
+    private static String ascii(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.length() > 1000 ? sb.substring(0, 1000) + "..." : sb.toString();
     }
 
     /** Whether the client is a browser following a link (its Accept names text/html), not a script. */
@@ -220,12 +246,17 @@ public class TorrentFilter implements Filter {
     /** The links added after a page's link to {@code href}, or null if it does not point to a bridged file. */
     private static String snippet(BridgeContext b, HttpServletRequest request, String pagePath, String href) {
         Optional<String> target = resolve(request.getContextPath(), pagePath, href);
-        if (target.isEmpty() || !b.settings.allows(target.get())) {
+        if (target.isEmpty() || !(target.get().endsWith("/") || b.settings.allows(target.get()))) {
             return null;
         }
         String file = target.get();
         int dot = file.lastIndexOf('.');
-        if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+        if (file.endsWith("/")) {
+            // a link to a directory of the site (not to the page's own directory or one above it): its torrent
+            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || !isDirectory(request.getServletContext(), file)) {
+                return null;
+            }
+        } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
             return null;
         }
         String base = Json.html(encodePath(request.getContextPath() + file));

@@ -45,14 +45,22 @@ final class MetadataStore {
 
     /** One stored file version. */
     record Entry(String key, String path, long length, String etag, String lastModified, byte[] info, InfoHash infoHash,
-                 String name) {
+                 String name, byte[] layers) {
         Entry {
             info = info.clone();
+            layers = layers == null ? new byte[0] : layers.clone();
+        }
+
+        /** An entry of a v1 torrent (no piece layers). */
+        Entry(String key, String path, long length, String etag, String lastModified, byte[] info, InfoHash infoHash,
+              String name) {
+            this(key, path, length, etag, lastModified, info, infoHash, name, null);
         }
 
         /** The entry for a file version whose torrent is {@code t}. */
         static Entry of(String key, String path, io.github.torrenthttpbridge.origin.OriginResource r, TorrentMetadata t) {
-            return new Entry(key, path, r.length(), r.etag(), r.lastModified(), t.infoBytes(), t.infoHash(), t.name());
+            return new Entry(key, path, r.length(), r.etag(), r.lastModified(), t.infoBytes(), t.infoHash(), t.name(),
+                    StoredLayers.encode(t));
         }
 
         @Override
@@ -60,16 +68,22 @@ final class MetadataStore {
             return info.clone();
         }
 
-        /** The torrent with these trackers and web seeds around the stored {@code info}. */
+        /** The bencoded {@code piece layers} of a v2 or hybrid torrent (empty for v1). */
+        @Override
+        public byte[] layers() {
+            return layers.clone();
+        }
+
+        /** The torrent with these trackers and web seeds around the stored {@code info} (and piece layers). */
         TorrentMetadata torrent(List<String> trackers, List<String> webSeeds) {
-            return TorrentCreator.fromInfo(info, TorrentCreator.Options.defaults().withTrackers(trackers).withWebSeeds(webSeeds));
+            return StoredLayers.torrent(info, layers, TorrentCreator.Options.defaults().withTrackers(trackers).withWebSeeds(webSeeds));
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Entry e && key.equals(e.key) && path.equals(e.path) && length == e.length
                     && java.util.Objects.equals(etag, e.etag) && java.util.Objects.equals(lastModified, e.lastModified)
-                    && Arrays.equals(info, e.info);
+                    && Arrays.equals(info, e.info) && Arrays.equals(layers, e.layers);
         }
 
         @Override
@@ -142,7 +156,9 @@ final class MetadataStore {
             } else {
                 throw new InvalidTorrentException("neither " + infoFile.getFileName() + " nor " + oldTorrent.getFileName() + " exists");
             }
-            TorrentMetadata t = TorrentCreator.fromInfo(info, TorrentCreator.Options.defaults());
+            Path layersFile = file(key, ".layers");
+            byte[] layers = Files.isRegularFile(layersFile) ? Files.readAllBytes(layersFile) : new byte[0];
+            TorrentMetadata t = StoredLayers.torrent(info, layers, TorrentCreator.Options.defaults());
             if (t.length() != length) {
                 throw new InvalidTorrentException("length " + t.length() + " differs from the recorded " + length);
             }
@@ -150,7 +166,7 @@ final class MetadataStore {
             if (hash != null && !hash.equalsIgnoreCase(t.infoHash().hex())) {
                 throw new InvalidTorrentException("info hash " + t.infoHash().hex() + " differs from the recorded " + hash);
             }
-            Entry e = new Entry(key, path, length, p.getProperty("etag"), p.getProperty("lastModified"), info, t.infoHash(), t.name());
+            Entry e = new Entry(key, path, length, p.getProperty("etag"), p.getProperty("lastModified"), info, t.infoHash(), t.name(), layers);
             if (migrate) {
                 write(e);
                 LOG.info("converted {} to the info-only form ({}.info)", oldTorrent.getFileName(), key);
@@ -177,7 +193,7 @@ final class MetadataStore {
      */
     boolean save(Entry e) {
         long used = bytesUsed();
-        if (used + e.info.length + 1024 > maxBytes) {
+        if (used + e.info.length + e.layers.length + 1024 > maxBytes) {
             LOG.warn("not persisting the torrent of {}: the metadata directory {} holds {} bytes, its cap is {}"
                     + " (torrent-bridge.metadata-max-mib); it will be hashed again after a restart", e.path(), dir, used, maxBytes);
             return false;
@@ -193,6 +209,9 @@ final class MetadataStore {
 
     private void write(Entry e) throws IOException {
         atomicWrite(file(e.key(), ".info"), e.info);
+        if (e.layers.length > 0) {
+            atomicWrite(file(e.key(), ".layers"), e.layers);
+        }
         Properties p = new Properties();
         p.setProperty("path", e.path());
         p.setProperty("length", Long.toString(e.length()));
@@ -213,6 +232,7 @@ final class MetadataStore {
     void delete(String key) {
         deleteQuietly(file(key, ".properties"));
         deleteQuietly(file(key, ".info"));
+        deleteQuietly(file(key, ".layers"));
         deleteQuietly(file(key, ".torrent"));
     }
 

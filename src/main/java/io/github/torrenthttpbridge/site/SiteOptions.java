@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.github.torrenthttpbridge.torrent.PieceSize;
+import io.github.torrenthttpbridge.torrent.TorrentVersion;
 
 /**
  * How a site's files become torrents: an immutable value made by {@link #builder(Path)}, which checks each
@@ -20,6 +21,9 @@ public final class SiteOptions {
     private final int hashQueue;
     private final Duration probeTtl;
     private final long metadataMaxBytes;
+    private final int maxFolderFiles;
+    private final long maxFolderBytes;
+    private final TorrentVersion torrentVersion;
 
     private SiteOptions(Builder b) {
         this.metadataDir = b.metadataDir;
@@ -30,6 +34,9 @@ public final class SiteOptions {
         this.hashQueue = b.hashQueue;
         this.probeTtl = b.probeTtl;
         this.metadataMaxBytes = b.metadataMaxBytes;
+        this.maxFolderFiles = b.maxFolderFiles;
+        this.maxFolderBytes = b.maxFolderBytes;
+        this.torrentVersion = b.torrentVersion;
     }
 
     /** @param metadataDir where the torrents' info dictionaries and keys are kept across restarts */
@@ -76,11 +83,27 @@ public final class SiteOptions {
         return metadataMaxBytes;
     }
 
+    /** Most files a directory's torrent may hold; a larger directory gets none. */
+    public int maxFolderFiles() {
+        return maxFolderFiles;
+    }
+
+    /** Most bytes a directory's torrent may hold; a larger directory gets none. */
+    public long maxFolderBytes() {
+        return maxFolderBytes;
+    }
+
+    /** Which metainfo new torrents get: v1, hybrid or v2. */
+    public TorrentVersion torrentVersion() {
+        return torrentVersion;
+    }
+
     @Override
     public String toString() {
         return "SiteOptions[metadataDir=" + metadataDir + ", minSize=" + minSize + ", pieceSize=" + pieceSize
                 + ", webSeed=" + webSeed + ", hashJobs=" + hashJobs + ", hashQueue=" + hashQueue + ", probeTtl="
-                + probeTtl + ", metadataMaxBytes=" + metadataMaxBytes + "]";
+                + probeTtl + ", metadataMaxBytes=" + metadataMaxBytes + ", maxFolderFiles=" + maxFolderFiles
+                + ", maxFolderBytes=" + maxFolderBytes + ", torrentVersion=" + torrentVersion.label() + "]";
     }
 
     /** Builds {@link SiteOptions}; each setter checks its value and names the setting when it is bad. */
@@ -93,6 +116,9 @@ public final class SiteOptions {
         private int hashQueue = 100;
         private Duration probeTtl = Duration.ofSeconds(2);
         private long metadataMaxBytes = 256L << 20;
+        private int maxFolderFiles = 1000;
+        private long maxFolderBytes = 64L << 30;
+        private TorrentVersion torrentVersion = TorrentVersion.V1;
 
         private Builder(Path metadataDir) {
             this.metadataDir = Objects.requireNonNull(metadataDir, "metadataDir");
@@ -152,6 +178,30 @@ public final class SiteOptions {
                 throw new IllegalArgumentException("metadataMaxBytes must be at least 1, got " + bytes);
             }
             this.metadataMaxBytes = bytes;
+            return this;
+        }
+
+        /** Most files in a directory's torrent (default 1000). */
+        public Builder maxFolderFiles(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxFolderFiles must be at least 1, got " + n);
+            }
+            this.maxFolderFiles = n;
+            return this;
+        }
+
+        /** Most bytes in a directory's torrent (default 64 GiB). */
+        public Builder maxFolderBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxFolderBytes must be at least 1, got " + bytes);
+            }
+            this.maxFolderBytes = bytes;
+            return this;
+        }
+
+        /** Metainfo of new torrents (default v1). */
+        public Builder torrentVersion(TorrentVersion v) {
+            this.torrentVersion = Objects.requireNonNull(v, "torrentVersion");
             return this;
         }
 

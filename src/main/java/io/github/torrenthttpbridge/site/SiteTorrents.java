@@ -63,6 +63,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final SeededTorrents seeded = new SeededTorrents();
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
+    private final DirectoryTorrents directories;
     private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
@@ -75,7 +76,22 @@ public final class SiteTorrents implements AutoCloseable {
         this(bridge, options, address, Clock.systemUTC());
     }
 
+    /**
+     * As {@link #SiteTorrents(TorrentBridge, SiteOptions, SiteAddress)}, also making multi-file torrents for the
+     * site's directories ({@code status("/D/")}): {@code listing} lists a directory, {@code allowed} says whether a
+     * file may be bridged (the include/exclude rules).
+     */
+    public SiteTorrents(TorrentBridge bridge, SiteOptions options, SiteAddress address, DirectoryListing listing,
+                        java.util.function.Predicate<String> allowed) {
+        this(bridge, options, address, Clock.systemUTC(), listing, allowed);
+    }
+
     SiteTorrents(TorrentBridge bridge, SiteOptions options, SiteAddress address, Clock clock) {
+        this(bridge, options, address, clock, DirectoryListing.none(), p -> true);
+    }
+
+    SiteTorrents(TorrentBridge bridge, SiteOptions options, SiteAddress address, Clock clock, DirectoryListing listing,
+                 java.util.function.Predicate<String> allowed) {
         this.bridge = bridge;
         this.options = options;
         this.address = address;
@@ -85,6 +101,7 @@ public final class SiteTorrents implements AutoCloseable {
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
         this.premade = new PremadeTorrents(bridge.originClient());
         this.preparer = new LinkPreparer(this::status);
+        this.directories = new DirectoryTorrents(bridge, options, probe, listing, allowed);
         for (MetadataStore.Entry e : store.loadAll()) {
             known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
         }
@@ -96,6 +113,9 @@ public final class SiteTorrents implements AutoCloseable {
      * is bridgeable and has no torrent yet.
      */
     public TorrentStatus status(String path) {
+        if (path.endsWith("/")) {
+            return directoryStatus(path);
+        }
         SiteProbe.Result p = probe.probe(path);
         if (p.error() != null) {
             return TorrentStatus.notBridged(path, "the site does not serve it publicly with byte ranges: " + p.error().getMessage());
@@ -145,11 +165,51 @@ public final class SiteTorrents implements AutoCloseable {
         return status(path);
     }
 
+    /** The status of directory {@code dir}'s torrent (see {@link DirectoryTorrents}), as {@link #status} for a file. */
+    private TorrentStatus directoryStatus(String dir) {
+        Optional<HashJobs.Job> running = jobs.forPath(dir);
+        if (running.isPresent()) {
+            return TorrentStatus.hashing(dir, running.get().progress.get());  // not listed and probed again meanwhile
+        }
+        DirectoryTorrents.Scan scan = directories.scan(dir);
+        if (scan.key() != null && seeded.byKey(scan.key()).filter(x -> x.handle().state() != SeedState.SEEDING).isPresent()
+                && directories.forgetStale(scan)) {
+            scan = directories.scan(dir);  // its torrent turned stale: a file changed, so look again now
+        }
+        if (scan.refusal() != null) {
+            return TorrentStatus.notBridged(dir, scan.refusal());
+        }
+        TorrentStatus s = directoryStatus(scan);
+        return scan.leftOut().isEmpty() || s.reason() != null ? s
+                : new TorrentStatus(s.path(), s.state(), s.torrent(), s.handle(), s.progress(), scan.leftOutNote(), s.since());
+    }
+
+    private TorrentStatus directoryStatus(DirectoryTorrents.Scan scan) {
+        String dir = scan.dir();
+        Optional<SeededTorrents.Seeded> done = seeded.byKey(scan.key());
+        if (done.isPresent()) {
+            return readyStatus(done.get());
+        }
+        Optional<MetadataStore.Entry> stored = store.load(scan.key()).filter(e -> e.path().equals(dir));
+        if (stored.isPresent()) {
+            return readyStatus(register(stored.get(), null));
+        }
+        return startJob(dir, scan.key(), scan.bytes(), progress -> {
+            MetadataStore.Entry e = directories.hash(scan, progress);
+            save(e);
+            register(e, null);
+        });
+    }
+
     private TorrentStatus startJob(String path, String key, OriginResource r) {
+        return startJob(path, key, r.length(), progress -> hash(path, key, progress));
+    }
+
+    private TorrentStatus startJob(String path, String key, long length, HashJobs.Work work) {
         store.markPending(key, path);
-        HashJobs.Submitted s = jobs.submit(key, path, r.length(), progress -> {
+        HashJobs.Submitted s = jobs.submit(key, path, length, progress -> {
                     long[] counted = {0};
-                    hash(path, key, p -> {
+                    work.run(p -> {
                         progress.accept(p);
                         bytesHashed.add(p.bytesDone() - counted[0]);
                         counted[0] = p.bytesDone();
@@ -171,7 +231,8 @@ public final class SiteTorrents implements AutoCloseable {
         try {
             URI url = probe.originUrl(path);
             LoggingProgress log = new LoggingProgress(path);
-            CreatedTorrent created = bridge.createTorrent(url, TorrentCreator.Options.defaults().withPieceSize(options.pieceSize()), p -> {
+            CreatedTorrent created = bridge.createTorrent(url, TorrentCreator.Options.defaults().withPieceSize(options.pieceSize())
+                    .withVersion(options.torrentVersion()), p -> {
                 progress.accept(p);
                 log.onProgress(p);
             });
@@ -211,7 +272,8 @@ public final class SiteTorrents implements AutoCloseable {
     }
 
     private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin) {
-        SeedHandle handle = bridge.seed(probe.originUrl(e.path()), dress(e), origin);
+        SeedHandle handle = e.path().endsWith("/") ? directories.seed(e.path(), dress(e))
+                : bridge.seed(probe.originUrl(e.path()), dress(e), origin);
         Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
         if (replaced.isPresent()) {
             SeededTorrents.Seeded old = replaced.get();
@@ -230,7 +292,10 @@ public final class SiteTorrents implements AutoCloseable {
     }
 
     private List<String> webSeeds(String path) {
-        return options.webSeed() ? List.of(probe.publicUrl(path).toString()) : List.of();
+        if (!options.webSeed()) {
+            return List.of();
+        }
+        return List.of((path.endsWith("/") ? DirectoryTorrents.webSeed(probe, path) : probe.publicUrl(path)).toString());
     }
 
     private TorrentStatus readyStatus(SeededTorrents.Seeded s) {

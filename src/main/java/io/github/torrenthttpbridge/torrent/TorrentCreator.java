@@ -161,6 +161,26 @@ public final class TorrentCreator {
         return t;
     }
 
+    /**
+     * As {@link #fromInfo(byte[], Options)}, with the top-level {@code piece layers} of a v2 or hybrid torrent
+     * (pieces root to layer, as {@link TorrentMetadata#pieceLayers()} gives them), which live outside {@code info};
+     * an empty map for v1 torrents. Throws {@link InvalidTorrentException} if a layer does not match its root.
+     */
+    public static TorrentMetadata fromInfo(byte[] info, Map<byte[], byte[]> pieceLayers, Options options) {
+        if (pieceLayers.isEmpty()) {
+            return fromInfo(info, options);
+        }
+        Map<String, Object> root = root(new Bencode.Raw(info), options);
+        Map<String, Object> layers = new java.util.TreeMap<>();
+        pieceLayers.forEach((k, v) -> layers.put(new String(k, StandardCharsets.ISO_8859_1), v));
+        root.put("piece layers", layers);
+        TorrentMetadata t = TorrentMetadata.parse(Bencode.encode(root));
+        if (!java.util.Arrays.equals(t.infoBytes(), info)) {
+            throw new InvalidTorrentException("the info dictionary is not one complete bencoded dictionary");
+        }
+        return t;
+    }
+
     private static TorrentMetadata wrap(Object info, Options options) {
         return TorrentMetadata.parse(Bencode.encode(root(info, options)));
     }

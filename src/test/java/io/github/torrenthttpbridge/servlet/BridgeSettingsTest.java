@@ -56,11 +56,34 @@ class BridgeSettingsTest {
                 Map.entry("torrent-bridge.bind", "not an address"),
                 Map.entry("torrent-bridge.max-peers", "0"),
                 Map.entry("torrent-bridge.origin-connections", "many"),
-                Map.entry("torrent-bridge.metadata-max-mib", "-5"));
+                Map.entry("torrent-bridge.metadata-max-mib", "-5"),
+                Map.entry("torrent-bridge.max-folder-files", "0"),
+                Map.entry("torrent-bridge.max-folder-bytes", "lots"),
+                Map.entry("torrent-bridge.torrent-version", "v3"));
         for (var e : bad.entrySet()) {
             var ex = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(e.getKey(), e.getValue())), e.getKey());
             assertTrue(ex.getMessage().contains(e.getKey()) && ex.getMessage().contains(e.getValue()), ex.getMessage());
         }
+    }
+
+    @Test
+    void foldersAndTorrentVersion() {
+        BridgeSettings s = parse(Map.of("torrent-bridge.exclude", "/files/private/*"));
+        assertEquals(1000, s.maxFolderFiles());
+        assertEquals(64L << 30, s.maxFolderBytes());
+        assertEquals(io.github.torrenthttpbridge.torrent.TorrentVersion.V1, s.torrentVersion());
+        assertTrue(s.allowsDirectory("/files/"));
+        assertTrue(s.allowsDirectory("/files/sub/"));
+        assertFalse(s.allowsDirectory("/"), "the site root is no folder torrent");
+        assertFalse(s.allowsDirectory("/files"), "a directory path ends with '/'");
+        assertFalse(s.allowsDirectory("/files/private/"), "excluded");
+        assertFalse(s.allowsDirectory("/WEB-INF/"));
+        assertFalse(s.allowsDirectory("/meta-inf/x/"));
+        BridgeSettings t = parse(Map.of("torrent-bridge.max-folder-files", "5", "torrent-bridge.max-folder-bytes", "1000",
+                "torrent-bridge.torrent-version", "Hybrid"));
+        assertEquals(5, t.maxFolderFiles());
+        assertEquals(1000, t.maxFolderBytes());
+        assertEquals(io.github.torrenthttpbridge.torrent.TorrentVersion.HYBRID, t.torrentVersion());
     }
 
     @Test

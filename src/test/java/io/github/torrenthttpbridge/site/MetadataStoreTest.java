@@ -114,4 +114,47 @@ class MetadataStoreTest {
         store.clearPending(k);
         assertEquals(Map.of(), store.pending());
     }
+
+    /** A directory's hybrid torrent: its piece layers (outside info) are kept beside the info and come back with it. */
+    @Test
+    void keepsThePieceLayersOfHybridAndV2Torrents() throws Exception {
+        for (io.github.torrenthttpbridge.torrent.TorrentVersion v : List.of(io.github.torrenthttpbridge.torrent.TorrentVersion.HYBRID,
+                io.github.torrenthttpbridge.torrent.TorrentVersion.V2)) {
+            Map<String, byte[]> files = Map.of("a.bin", bytes(200_000, 1), "sub/b.bin", bytes(70_000, 2));
+            List<io.github.torrenthttpbridge.torrent.InputFile> inputs = files.entrySet().stream()
+                    .map(e -> io.github.torrenthttpbridge.torrent.InputFile.of(e.getKey(), e.getValue().length)).toList();
+            TorrentMetadata made = TorrentCreator.create("rel", inputs,
+                    f -> new ByteArrayInputStream(files.get(String.join("/", f.path()))),
+                    TorrentCreator.Options.defaults().withPieceSize(32768).withVersion(v), p -> { });
+            assertFalse(made.pieceLayers().isEmpty());
+            String key = v == io.github.torrenthttpbridge.torrent.TorrentVersion.V2 ? "0123456789abcdef0123456789abcdef" : "fedcba9876543210fedcba9876543210";
+            MetadataStore.Entry e = new MetadataStore.Entry(key, "/files/rel/", made.length(), null, null, made.infoBytes(),
+                    made.infoHash(), made.name(), StoredLayers.encode(made));
+            MetadataStore store = new MetadataStore(dir, 1 << 20);
+            assertTrue(store.save(e));
+            assertTrue(Files.size(dir.resolve(key + ".layers")) > 0);
+            MetadataStore.Entry loaded = new MetadataStore(dir, 1 << 20).load(key).orElseThrow();
+            assertEquals(e, loaded);
+            TorrentMetadata back = loaded.torrent(List.of("http://t/announce"), List.of("http://h/files/"));
+            assertEquals(made.infoHash(), back.infoHash());
+            assertArrayEquals(made.v2InfoHash().orElseThrow(), back.v2InfoHash().orElseThrow());
+            assertEquals(made.pieceLayers().size(), back.pieceLayers().size());
+            assertEquals(List.of("http://h/files/"), back.webSeeds());
+            // a damaged layer file makes the entry unreadable (then it is deleted and hashed again), never a wrong torrent
+            if (v == io.github.torrenthttpbridge.torrent.TorrentVersion.V2) {
+                byte[] layers = Files.readAllBytes(dir.resolve(key + ".layers"));
+                layers[layers.length - 2] ^= 1;
+                Files.write(dir.resolve(key + ".layers"), layers);
+                assertTrue(new MetadataStore(dir, 1 << 20).load(key).isEmpty());
+                assertFalse(Files.exists(dir.resolve(key + ".info")));
+                assertFalse(Files.exists(dir.resolve(key + ".layers")));
+            }
+        }
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
 }
