@@ -56,11 +56,16 @@ final class SiteFixture {
      * Rewrites {@code path} with new bytes and a Last-Modified 10 s later than before (HTTP dates have whole
      * seconds: a rewrite within the same second would otherwise keep the old validator).
      */
+    /** Replaces a file the way deployments do (a new file renamed over the old one), with a later mtime. */
     void change(String path, int size, long seed) throws IOException {
         Path p = root.resolve(path);
         java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(p);
-        write(path, size, seed);
-        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+        Path next = Files.createTempFile(root.getParent(), "next", ".bin");  // outside what the site serves
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        Files.write(next, data);
+        Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+        Files.move(next, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
