@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.github.torrenthttpbridge.bridge.BridgeConfig;
@@ -20,6 +19,7 @@ import io.github.torrenthttpbridge.bridge.SeedHandle;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
+import io.github.torrenthttpbridge.testing.LibtorrentTorrents;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.TorrentFile;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -56,14 +56,7 @@ class MultiFileSeedIT {
     @BeforeAll
     static void start() throws Exception {
         www = Files.createDirectories(dir.resolve("www"));
-        Random r = new Random(12);
-        for (var e : FILES.entrySet()) {
-            Path p = www.resolve(e.getKey());
-            Files.createDirectories(p.getParent());
-            byte[] b = new byte[e.getValue()];
-            r.nextBytes(b);
-            Files.write(p, b);
-        }
+        LibtorrentTorrents.writeTree(www, FILES, 12);
         origin = new FileOrigin(www);
         bridge = TorrentBridge.start(BridgeConfig.builder()
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(false).build());
@@ -83,13 +76,10 @@ class MultiFileSeedIT {
     @ValueSource(strings = {"v1", "hybrid"})
     void libtorrentDownloadsEveryFileThroughTheBridge(String version) throws Exception {
         Path torrentFile = dir.resolve(version + ".torrent");
-        Processes.Result made = Processes.run(List.of("/usr/bin/python3", Processes.python("lt_create.py"),
-                "--path", www.resolve("release").toString(), "--piece", "262144", "--version", version,
-                "--out", torrentFile.toString()), Duration.ofSeconds(60));
-        assertEquals(0, made.exitCode(), made.stderr());
-        TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(torrentFile));
+        LibtorrentTorrents.Made made = LibtorrentTorrents.make(www.resolve("release"), 262144, version, torrentFile);
+        TorrentMetadata t = made.torrent();
         assertTrue(t.isMultiFile());
-        assertEquals(made.json("v1"), t.infoHash().hex());
+        assertEquals(made.v1(), t.infoHash().hex());
         assertEquals(version.equals("hybrid"), t.files().stream().anyMatch(TorrentFile::pad), "pad files");
 
         List<URI> urls = new ArrayList<>();
@@ -151,16 +141,11 @@ class MultiFileSeedIT {
     @org.junit.jupiter.api.Test
     void aria2DownloadsAV1FolderViaOpentracker() throws Exception {
         Path torrentFile = dir.resolve("aria-v1.torrent");
-        Processes.Result made = Processes.run(List.of("/usr/bin/python3", Processes.python("lt_create.py"),
-                "--path", www.resolve("release").toString(), "--piece", "65536", "--version", "v1",
-                "--out", torrentFile.toString()), Duration.ofSeconds(60));
-        assertEquals(0, made.exitCode(), made.stderr());
+        TorrentMetadata lt = LibtorrentTorrents.make(www.resolve("release"), 65536, "v1", torrentFile).torrent();
         Path hybridFile = dir.resolve("aria-hybrid-for-show.torrent");
-        Processes.run(List.of("/usr/bin/python3", Processes.python("lt_create.py"), "--path", www.resolve("release").toString(),
-                "--piece", "65536", "--version", "hybrid", "--out", hybridFile.toString()), Duration.ofSeconds(60));
+        LibtorrentTorrents.make(www.resolve("release"), 65536, "hybrid", hybridFile);
         Path trackerDir = Files.createDirectories(dir.resolve("opentracker"));
         Files.setPosixFilePermissions(trackerDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        TorrentMetadata lt = TorrentMetadata.parse(Files.readAllBytes(torrentFile));
         Files.writeString(trackerDir.resolve("whitelist"), lt.infoHash().hex() + "\n");
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -21,6 +21,7 @@ import io.github.torrenthttpbridge.bridge.SeedHandle;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
+import io.github.torrenthttpbridge.testing.LibtorrentTorrents;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.TorrentFile;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -67,14 +68,7 @@ class V2InteropIT {
         Files.write(www.resolve("hybrid.bin"), data);
         new Random(53).nextBytes(data);
         Files.write(www.resolve("v2only.bin"), data);
-        Random r = new Random(54);
-        for (var e : FOLDER.entrySet()) {
-            Path p = www.resolve(e.getKey());
-            Files.createDirectories(p.getParent());
-            byte[] b = new byte[e.getValue()];
-            r.nextBytes(b);
-            Files.write(p, b);
-        }
+        LibtorrentTorrents.writeTree(www, FOLDER, 54);
         origin = new FileOrigin(www);
         bridge = TorrentBridge.start(BridgeConfig.builder()
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(false).build());
@@ -92,13 +86,10 @@ class V2InteropIT {
 
     /** A .torrent made by libtorrent's create_torrent (src/test/python/lt_create.py) for a file or folder of www. */
     static TorrentMetadata libtorrentTorrent(String path, String version) throws Exception {
-        Path out = dir.resolve(path.replace('/', '_') + "." + version + ".torrent");
-        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("lt_create.py"),
-                "--path", www.resolve(path).toString(), "--piece", Integer.toString(PIECE), "--version", version,
-                "--out", out.toString()), Duration.ofSeconds(60));
-        assertEquals(0, r.exitCode(), r.stderr());
-        TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(out));
-        assertEquals(r.json("v2"), HexFormat.of().formatHex(t.v2InfoHash().orElseThrow()), "libtorrent's v2 info hash");
+        LibtorrentTorrents.Made made = LibtorrentTorrents.make(www.resolve(path), PIECE, version,
+                dir.resolve(path.replace('/', '_') + "." + version + ".torrent"));
+        TorrentMetadata t = made.torrent();
+        assertEquals(made.v2(), HexFormat.of().formatHex(t.v2InfoHash().orElseThrow()), "libtorrent's v2 info hash");
         return t;
     }
 
