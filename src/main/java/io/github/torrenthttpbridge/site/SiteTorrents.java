@@ -60,6 +60,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final SiteProbe probe;
     private final MetadataStore store;
     private final HashJobs jobs;
+    private final SharedJobs shared;
     private final SeededTorrents seeded = new SeededTorrents();
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
@@ -83,6 +84,8 @@ public final class SiteTorrents implements AutoCloseable {
         this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
         this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
+        this.shared = new SharedJobs(new HashClaims(options.metadataDir(), options.instanceId(), options.hashLease(), clock),
+                path -> status(path));
         this.premade = new PremadeTorrents(bridge.originClient());
         this.preparer = new LinkPreparer(this::status);
         for (MetadataStore.Entry e : store.loadAll()) {
@@ -117,6 +120,10 @@ public final class SiteTorrents implements AutoCloseable {
         if (stored.isPresent()) {
             return readyStatus(register(stored.get(), r));
         }
+        Optional<io.github.torrenthttpbridge.torrent.HashProgress> elsewhere = shared.hashingElsewhere(key, path, r.length());
+        if (elsewhere.isPresent()) {
+            return TorrentStatus.hashing(path, elsewhere.get());
+        }
         Optional<TorrentMetadata> made = premade.find(probe.originUrl(path), path, r.length());
         if (made.isPresent()) {
             MetadataStore.Entry e = MetadataStore.Entry.of(key, path, r, made.get());
@@ -132,38 +139,80 @@ public final class SiteTorrents implements AutoCloseable {
         if (s.state() != TorrentStatus.State.HASHING || wait.isZero()) {
             return s;
         }
-        Optional<HashJobs.Job> job = jobs.forPath(path);
-        if (job.isPresent()) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<HashJobs.Job> job = jobs.forPath(path);
+            long left = deadline - System.nanoTime();
             try {
-                job.get().done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                if (job.isPresent()) {
+                    job.get().done.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
+                } else {
+                    // hashed by another instance of the cluster: look again now and then
+                    Thread.sleep(Math.max(1, Math.min(500, TimeUnit.NANOSECONDS.toMillis(left))));
+                }
             } catch (TimeoutException | ExecutionException e) {
                 // still hashing, or failed: status says which
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return status(path);
+            }
+            s = status(path);
+            if (s.state() != TorrentStatus.State.HASHING || System.nanoTime() >= deadline) {
+                return s;
             }
         }
-        return status(path);
     }
 
     private TorrentStatus startJob(String path, String key, OriginResource r) {
         store.markPending(key, path);
-        HashJobs.Submitted s = jobs.submit(key, path, r.length(), progress -> {
-                    long[] counted = {0};
-                    hash(path, key, p -> {
-                        progress.accept(p);
-                        bytesHashed.add(p.bytesDone() - counted[0]);
-                        counted[0] = p.bytesDone();
-                    });
-                },
-                () -> store.clearPending(key));
+        HashJobs.Submitted s = jobs.submit(key, path, r.length(), progress -> claimAndHash(path, key, r, progress),
+                () -> clearPendingUnlessElsewhere(key));
         return switch (s.outcome()) {
             case QUEUE_FULL -> {
-                store.clearPending(key);
+                clearPendingUnlessElsewhere(key);
                 yield new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
                         "too many files are being hashed; try again later", null);
             }
             case STARTED, ALREADY_RUNNING -> TorrentStatus.hashing(path, s.job().progress.get());
         };
+    }
+
+    /** The pending marker is shared by the cluster: it stays while another instance hashes the file. */
+    private void clearPendingUnlessElsewhere(String key) {
+        if (shared.claims().heldElsewhere(key).isEmpty()) {
+            store.clearPending(key);
+        }
+    }
+
+    /**
+     * A job's work: claim the file for this instance in the shared metadata directory (another instance may hold
+     * it: then this job ends and the status shows that instance's progress), look once more whether its metadata
+     * was stored meanwhile, hash it while the claim is renewed, release the claim.
+     */
+    private void claimAndHash(String path, String key, OriginResource r,
+                              java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress) {
+        Optional<SharedJobs.Held> claim = shared.claim(key, path, r.length());
+        if (claim.isEmpty()) {
+            LOG.info("{} is being hashed by another instance of the cluster", path);
+            return;
+        }
+        try {
+            Optional<MetadataStore.Entry> stored = store.load(key).filter(e -> e.path().equals(path) && e.length() == r.length());
+            if (stored.isPresent()) {
+                register(stored.get(), r);   // another instance finished it just before our claim
+                return;
+            }
+            hashesRun.increment();
+            long[] counted = {0};
+            hash(path, key, p -> {
+                claim.get().progress(p);
+                progress.accept(p);
+                bytesHashed.add(p.bytesDone() - counted[0]);
+                counted[0] = p.bytesDone();
+            });
+        } finally {
+            shared.release(claim.get());
+        }
     }
 
     /** A hashing job's work: make the info, store it, register it. */
@@ -287,9 +336,9 @@ public final class SiteTorrents implements AutoCloseable {
             status(p.getValue());
             if (jobs.get(p.getKey()).isPresent()) {
                 resumed++;
-            } else {
+            } else if (shared.claims().heldElsewhere(p.getKey()).isEmpty()) {
                 store.clearPending(p.getKey());
-            }
+            }   // else another instance (or this one before a crash, until its lease expires) holds it: watched
         }
         LOG.info("restored {} torrents from {}; restarted {} unfinished hashing jobs", restored, options.metadataDir(), resumed);
         return restored;
@@ -318,6 +367,21 @@ public final class SiteTorrents implements AutoCloseable {
     /** How many hashing jobs have been started since creation. */
     public long hashJobsStarted() {
         return jobs.started();
+    }
+
+    private final LongAdder hashesRun = new LongAdder();
+
+    /**
+     * How many files this instance has actually hashed (claimed in the shared metadata directory and read from the
+     * origin) since creation; a job that found another instance hashing the file does not count.
+     */
+    public long hashesRun() {
+        return hashesRun.sum();
+    }
+
+    /** Files that other instances of the cluster are hashing, as far as this one has seen. */
+    public int hashingElsewhere() {
+        return shared.watching();
     }
 
     /** Counts a client's range request for a bridged file (a web seed, BEP 19, or a download manager). */
@@ -357,6 +421,7 @@ public final class SiteTorrents implements AutoCloseable {
     @Override
     public void close() {
         preparer.close();
+        shared.close();
         jobs.close();
     }
 }
