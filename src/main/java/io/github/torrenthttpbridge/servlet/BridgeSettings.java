@@ -70,6 +70,8 @@ public final class BridgeSettings {
     private final boolean tracker;
     private final URI publicUrl;
     private final Limits limits;
+    private final InetSocketAddress announceAddress;
+    private final Duration hashLease;
 
     private BridgeSettings(Builder b) {
         enabled = b.enabled;
@@ -97,6 +99,8 @@ public final class BridgeSettings {
         maxWait = b.maxWait;
         tracker = b.tracker;
         publicUrl = b.publicUrl;
+        announceAddress = b.announceAddress;
+        hashLease = b.hashLease;
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
     }
 
@@ -224,6 +228,19 @@ public final class BridgeSettings {
         return limits;
     }
 
+    /**
+     * The peer address announced to the DHT and trackers and published to the other instances sharing the metadata
+     * directory (unresolved; port 0 = the listener's), or null for the bridge's own (bind address and port).
+     */
+    public InetSocketAddress announceAddress() {
+        return announceAddress;
+    }
+
+    /** How long a hashing claim in the (shared) metadata directory holds without being renewed. */
+    public Duration hashLease() {
+        return hashLease;
+    }
+
     /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
     public boolean allows(String path) {
         String upper = path.toUpperCase(Locale.ROOT);
@@ -257,7 +274,7 @@ public final class BridgeSettings {
                 + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
-                + publicUrl + ", " + limits + "]";
+                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits + "]";
     }
 
     static IllegalArgumentException bad(String name, Object value, String expected) {
@@ -299,6 +316,8 @@ public final class BridgeSettings {
         private int originConnections = 8;
         private int hashQueue = 100;
         private long metadataMaxMiB = 256;
+        private InetSocketAddress announceAddress;
+        private Duration hashLease = Duration.ofSeconds(30);
 
         private Builder(Path tempDir) {
             this.metadataDir = Objects.requireNonNull(tempDir, "tempDir").resolve("torrent-bridge");
@@ -486,6 +505,25 @@ public final class BridgeSettings {
 
         public Builder metadataMaxMiB(long mib) {
             metadataMaxMiB = check("metadata-max-mib", mib, 1, 1L << 30);
+            return this;
+        }
+
+        /**
+         * The peer address to announce (host: IP or DNS name; port 0 = the listener's); null (the default) for the
+         * bridge's own.
+         */
+        public Builder announceAddress(InetSocketAddress address) {
+            if (address != null && (address.getHostString() == null || address.getHostString().isBlank())) {
+                throw bad("announce-address", address, "HOST or HOST:PORT");
+            }
+            announceAddress = address == null ? null : InetSocketAddress.createUnresolved(address.getHostString(), address.getPort());
+            return this;
+        }
+
+        /** Lease of a hashing claim in the metadata directory, 5 s to 1 h (default 30 s). */
+        public Builder hashLease(Duration lease) {
+            check("hash-lease", lease.toSeconds(), 5, 3600);
+            hashLease = lease;
             return this;
         }
 

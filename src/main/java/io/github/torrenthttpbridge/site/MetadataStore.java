@@ -262,6 +262,11 @@ final class MetadataStore {
         return out;
     }
 
+    /** The keys of the stored entries (their properties files), without reading them. */
+    List<String> storedKeys() {
+        return keys(".properties");
+    }
+
     /** Bytes used by the directory. */
     long bytesUsed() {
         long total = 0;

@@ -108,6 +108,17 @@ final class SharedJobs implements AutoCloseable {
         h.claim.release();
     }
 
+    /** Runs {@code task} every {@code period} on this class's thread (failures are logged, the next run comes). */
+    void every(Duration period, Runnable task) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("periodic task failed: {}", e.toString());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Files hashed elsewhere that this instance watches. */
     int watching() {
         return watched.size();

@@ -65,6 +65,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
     private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
+    private final Map<InfoHash, String> knownPaths = new ConcurrentHashMap<>();  // info hash -> path, of known
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
@@ -87,9 +88,15 @@ public final class SiteTorrents implements AutoCloseable {
         this.shared = new SharedJobs(new HashClaims(options.metadataDir(), options.instanceId(), options.hashLease(), clock),
                 path -> status(path));
         this.premade = new PremadeTorrents(bridge.originClient());
+        shared.every(ADOPT_EVERY, () -> {
+            int n = adoptStored();
+            if (n > 0) {
+                LOG.info("{} torrents stored by other instances sharing {} are now seeded here too", n, options.metadataDir());
+            }
+        });
         this.preparer = new LinkPreparer(this::status);
         for (MetadataStore.Entry e : store.loadAll()) {
-            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+            know(e);
         }
         LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
@@ -236,9 +243,61 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
+    private void know(MetadataStore.Entry e) {
+        known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+        knownPaths.put(e.infoHash(), e.path());
+        adopted.add(e.key());
+    }
+
+    /**
+     * Whether {@code h} is the torrent of one of the site's files as far as the metadata directory says (stored by
+     * this instance or another one sharing it); one not seeded here yet is prepared in the background, so a
+     * leecher that announces to this instance's tracker finds this bridge seeding it soon.
+     */
+    public boolean knows(InfoHash h) {
+        String path = knownPaths.get(h);
+        if (path == null) {
+            return false;
+        }
+        if (!seeded.hasPath(path)) {
+            preparer.prepare(path);
+        }
+        return true;
+    }
+
+    /**
+     * Takes in the torrents other instances sharing the metadata directory have stored since the last call (or
+     * since start), and prepares them in the background, so every instance seeds every file of the cluster.
+     *
+     * @return how many were new
+     */
+    public int adoptStored() {
+        int n = 0;
+        for (String key : store.storedKeys()) {
+            if (adopted.contains(key)) {
+                continue;
+            }
+            Optional<MetadataStore.Entry> e = store.load(key);
+            if (e.isEmpty()) {
+                continue;
+            }
+            adopted.add(key);
+            if (!seeded.byKey(key).isPresent()) {
+                know(e.get());
+                preparer.prepare(e.get().path());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
+    /** How often the metadata directory is looked at for torrents stored by other instances. */
+    static final Duration ADOPT_EVERY = Duration.ofSeconds(10);
+
     private void save(MetadataStore.Entry e) {
         if (store.save(e)) {
-            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+            know(e);
         }
     }
 
@@ -327,6 +386,7 @@ public final class SiteTorrents implements AutoCloseable {
             } else if (s.state() != TorrentStatus.State.HASHING) {
                 store.delete(k.getValue().key());
                 known.remove(path, k.getValue());
+                knownPaths.remove(k.getValue().infoHash(), path);
             }
         }
         int resumed = 0;
