@@ -23,6 +23,7 @@ p.add_argument("--tracker-on-loopback", action="store_true",
                help="turn ssrf_mitigation off: it refuses loopback trackers whose path is not /announce")
 p.add_argument("--only-tracker", action="append", default=[],
                help="announce to these trackers only (replaces the torrent's own)")
+p.add_argument("--report-every", type=float, default=1, help="seconds between progress lines on stderr")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
 
@@ -119,10 +120,12 @@ while True:
         # libtorrent looks a torrent up on the DHT at start and then every 15 minutes; a test cannot wait that long
         h.force_dht_announce()
         last_dht = now
-    if now - last_report > 1:
+    if now - last_report > a.report_every:
         last_report = now
-        print("%.1fs %.1f%% %d peers %.1f MiB/s" % (now - start, st.progress * 100, st.num_peers,
-                                                    st.download_rate / 1048576), file=sys.stderr, flush=True)
+        print("%.1fs %.1f%% %d peers %.1f MiB/s; received by peer IP: %s" % (
+            now - start, st.progress * 100, st.num_peers, st.download_rate / 1048576,
+            " ".join("%s %.1f MiB" % (ip, n / 1048576) for ip, n in sorted(bytes_by_ip.items()))),
+            file=sys.stderr, flush=True)
     if (st.is_seeding and st.has_metadata) or now - start > a.timeout:
         break
     time.sleep(0.05)
