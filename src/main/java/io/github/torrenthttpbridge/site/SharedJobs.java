@@ -56,7 +56,10 @@ final class SharedJobs implements AutoCloseable {
     private final Map<String, String> watched = new ConcurrentHashMap<>();   // key -> path, hashed elsewhere
     private final ScheduledExecutorService timer;
 
-    /** @param recheck asks for a path's status again (loads stored metadata, or takes an expired claim over) */
+    /**
+     * @param recheck asks for a path's status again (loads stored metadata, or takes an expired claim over); must not
+     *                block (it runs on the thread that renews the claims)
+     */
     SharedJobs(HashClaims claims, Consumer<String> recheck) {
         this.claims = claims;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -85,8 +85,10 @@ public final class SiteTorrents implements AutoCloseable {
         this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
         this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
+        this.preparer = new LinkPreparer(this::status);
         this.shared = new SharedJobs(new HashClaims(options.metadataDir(), options.instanceId(), options.hashLease(), clock),
-                path -> status(path));
+                // looked at again on the preparer's thread: never on the claims' timer, whose renewals must not wait
+                path -> preparer.prepare(path));
         this.premade = new PremadeTorrents(bridge.originClient());
         shared.every(ADOPT_EVERY, () -> {
             int n = adoptStored();
@@ -94,7 +96,6 @@ public final class SiteTorrents implements AutoCloseable {
                 LOG.info("{} torrents stored by other instances sharing {} are now seeded here too", n, options.metadataDir());
             }
         });
-        this.preparer = new LinkPreparer(this::status);
         for (MetadataStore.Entry e : store.loadAll()) {
             know(e);
         }
