@@ -59,8 +59,13 @@ final class SiteFixture {
     void change(String path, int size, long seed) throws IOException {
         Path p = root.resolve(path);
         java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(p);
-        write(path, size, seed);
-        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+        // written beside it and moved into place, as a deployment (rsync, a package) does: a range request that
+        // arrives mid-write would otherwise see a half-written file (a 416 or a short length) instead of the new one
+        String tmpName = p.getFileName() + ".new";
+        write(root.relativize(p.resolveSibling(tmpName)).toString(), size, seed);
+        Path tmp = p.resolveSibling(tmpName);
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+        Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
