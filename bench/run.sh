@@ -44,6 +44,8 @@ t0=$(now); sha1sum "$W/www/file.bin" > /dev/null; t1=$(now); SHA1=$(rate "$t0" "
 t0=$(now); mktorrent -t 2 -l 20 -o "$W/mk.torrent" "$W/www/file.bin" > /dev/null; t1=$(now); MK=$(rate "$t0" "$t1")
 t0=$(now); java -jar "$JAR" create "$URL" --no-webseed -o "$W/thb.torrent" > "$W/create.out" 2> "$W/create.err" || { cat "$W/create.err" "$W/error.log"; exit 1; }; t1=$(now); THB=$(rate "$t0" "$t1")
 THBWARM=$(java -cp "$JAR" bench/CreateBench.java "$URL" 5 2> "$W/createbench.err" | tail -1)
+THBHYB=$(java -cp "$JAR" bench/CreateBench.java "$URL" 5 hybrid 2>> "$W/createbench.err" | tail -1)
+t0=$(now); /usr/bin/python3 src/test/python/lt_create.py --path "$W/www/file.bin" --piece 1048576 --version hybrid --out "$W/lt-hybrid.torrent" > /dev/null; t1=$(now); LTHYB=$(rate "$t0" "$t1")
 t0=$(now); curl -s -o /dev/null "$URL"; t1=$(now); CURL=$(rate "$t0" "$t1")
 
 leech() {   # leech OUT.json [OPTS...] against peer $1 in $LEECH_PEER
@@ -97,6 +99,8 @@ printf '%-56s %8s\n' "curl <- nginx" "$CURL"
 printf '\n%-56s %8s\n' "create (MiB/s)" ""
 printf '%-56s %8s\n' "torrent-http-bridge CLI, URL from nginx (cold JVM)" "$THB"
 printf '%-56s %8s\n' "torrent-http-bridge, warm JVM (best of 5, bench/CreateBench)" "$THBWARM"
+printf '%-56s %8s\n' "torrent-http-bridge, warm JVM, hybrid v1+v2 (best of 5)" "$THBHYB"
+printf '%-56s %8s\n' "libtorrent create_torrent, hybrid (local file)" "$LTHYB"
 printf '%-56s %8s\n' "mktorrent -t 2 -l 20 (local file)" "$MK"
 printf '%-56s %8s\n' "sha1sum (local file)" "$SHA1"
 printf '\nbytes identical in every download; origin bytes / file per bridge JVM (all its downloads): %s (default), %s (RC4)\n' "$ORIGIN_DEF" "$ORIGIN_RC4"

@@ -1,6 +1,7 @@
 package io.github.torrenthttpbridge.bridge;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,14 +14,14 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 /** A torrent registered with a {@link TorrentBridge}: its identity, state and live figures. */
 public final class SeedHandle {
     private final TorrentMetadata torrent;
-    private final OriginResource origin;
+    private final List<OriginResource> origins;
     private final VerifiedPieceSource pieces;
     private final PeerEngine.Seeded running;
     private volatile SeedState state = SeedState.SEEDING;
 
-    SeedHandle(TorrentMetadata torrent, OriginResource origin, VerifiedPieceSource pieces, PeerEngine.Seeded running) {
+    SeedHandle(TorrentMetadata torrent, List<OriginResource> origins, VerifiedPieceSource pieces, PeerEngine.Seeded running) {
         this.torrent = torrent;
-        this.origin = origin;
+        this.origins = List.copyOf(origins);
         this.pieces = pieces;
         this.running = running;
     }
@@ -33,13 +34,19 @@ public final class SeedHandle {
         return torrent.infoHash();
     }
 
-    /** The URL range requests go to (after redirects). */
+    /** The URL range requests go to (after redirects); the first file's for a torrent of several. */
     public URI url() {
-        return origin.url();
+        return origins.get(0).url();
     }
 
+    /** What the origin answered for the file (the first file of several). */
     public OriginResource origin() {
-        return origin;
+        return origins.get(0);
+    }
+
+    /** What the origin answered for each file that has bytes, in the torrent's order. */
+    public List<OriginResource> origins() {
+        return origins;
     }
 
     public String magnetLink() {
@@ -76,6 +83,6 @@ public final class SeedHandle {
 
     @Override
     public String toString() {
-        return "SeedHandle[" + torrent + " from " + origin.url() + ", " + state() + "]";
+        return "SeedHandle[" + torrent + " from " + url() + (origins.size() > 1 ? " and " + (origins.size() - 1) + " more" : "") + ", " + state() + "]";
     }
 }

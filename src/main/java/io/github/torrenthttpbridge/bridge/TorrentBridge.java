@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import io.github.torrenthttpbridge.origin.OriginChangedException;
 import io.github.torrenthttpbridge.origin.OriginClient;
 import io.github.torrenthttpbridge.origin.OriginResource;
 import io.github.torrenthttpbridge.storage.PieceCache;
+import io.github.torrenthttpbridge.storage.PieceSpace;
+import io.github.torrenthttpbridge.storage.RangeSource;
 import io.github.torrenthttpbridge.storage.VerifiedPieceSource;
 import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.torrent.ProgressListener;
@@ -170,8 +173,26 @@ public final class TorrentBridge implements AutoCloseable {
      * when the torrent was made ({@code hashedFrom}), so a file changed since hashing is refused up front.
      */
     public SeedHandle seed(URI url, TorrentMetadata torrent, OriginResource hashedFrom) {
+        if (torrent.isMultiFile()) {
+            throw new IllegalArgumentException(torrent + " holds several files: seed it with one URL per file");
+        }
+        return seed(List.of(url), torrent, hashedFrom == null ? null : List.of(hashedFrom));
+    }
+
+    /**
+     * Seeds a torrent of one or more files, each fetched from its own URL: {@code urls} holds one URL per entry of
+     * {@code torrent.files()} that is not a pad file, in that order (empty files included; they are never fetched).
+     * Every file with bytes is probed first as {@link #seed(URI, TorrentMetadata)} does; {@code hashedFrom}, if
+     * not null, holds what each was hashed from (same order, null entries for files not checked).
+     */
+    public SeedHandle seed(List<URI> urls, TorrentMetadata torrent, List<OriginResource> hashedFrom) {
         if (closed) {
             throw new IllegalStateException("the bridge is closed");
+        }
+        List<io.github.torrenthttpbridge.torrent.TorrentFile> files = torrent.files().stream().filter(f -> !f.pad()).toList();
+        if (urls.size() != files.size() || (hashedFrom != null && hashedFrom.size() != files.size())) {
+            throw new IllegalArgumentException(torrent + " has " + files.size() + " files but " + urls.size()
+                    + " URLs" + (hashedFrom == null ? "" : " and " + hashedFrom.size() + " origin records") + " were given");
         }
         SeedHandle existing = seeds.get(torrent.infoHash());
         if (existing != null) {
@@ -180,34 +201,47 @@ public final class TorrentBridge implements AutoCloseable {
             }
             remove(torrent.infoHash());
         }
-        OriginResource resource = origin.probe(url, torrent.length());
-        if (hashedFrom != null) {
-            String before = hashedFrom.ifRangeValidator();
-            String now = resource.ifRangeValidator();
-            if (before != null && now != null && !before.equals(now)) {
-                throw new OriginChangedException(url, "the file changed since it was hashed (validator " + before
-                        + " is now " + now + ")");
+        List<OriginResource> resources = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (files.get(i).length() == 0) {
+                continue;
             }
+            URI url = urls.get(i);
+            OriginResource resource = origin.probe(url, files.get(i).length());
+            OriginResource before = hashedFrom == null ? null : hashedFrom.get(i);
+            if (before != null) {
+                String then = before.ifRangeValidator();
+                String now = resource.ifRangeValidator();
+                if (then != null && now != null && !then.equals(now)) {
+                    throw new OriginChangedException(url, "the file changed since it was hashed (validator " + then
+                            + " is now " + now + ")");
+                }
+            }
+            resources.add(resource);
         }
         VerifiedPieceSource[] self = new VerifiedPieceSource[1];
-        VerifiedPieceSource pieces = new VerifiedPieceSource(torrent,
-                (offset, length) -> origin.fetchRange(resource, offset, length).whenComplete((bytes, error) -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (cause instanceof OriginChangedException changed) {
-                        self[0].markStale(changed.getMessage(), changed);
-                    }
-                }),
+        List<RangeSource> sources = new ArrayList<>();
+        for (OriginResource resource : resources) {
+            sources.add((offset, length) -> origin.fetchRange(resource, offset, length).whenComplete((bytes, error) -> {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof OriginChangedException changed) {
+                    self[0].markStale(changed.getMessage(), changed);
+                }
+            }));
+        }
+        VerifiedPieceSource pieces = new VerifiedPieceSource(torrent, new PieceSpace(torrent, sources),
                 cache, config.minFetchBytes(), stale -> onStale(torrent.infoHash()));
         self[0] = pieces;
         java.util.function.Predicate<String> skip = notAnnouncedTo;
         List<List<String>> tiers = torrent.trackerTiers().stream()
                 .map(tier -> tier.stream().filter(skip.negate()).toList()).toList();
         PeerEngine.Seeded running = engine.seed(torrent, pieces, tiers);
-        SeedHandle handle = new SeedHandle(torrent, resource, pieces, running);
+        SeedHandle handle = new SeedHandle(torrent, resources, pieces, running);
         seeds.put(torrent.infoHash(), handle);
-        LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", url, torrent.infoHash(), torrent.length(),
-                torrent.pieceCount(), torrent.pieceLength(), torrent.magnetLink());
+        LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", resources.size() == 1 ? urls.get(0)
+                : resources.size() + " files", torrent.infoHash(), torrent.length(), torrent.pieceCount(),
+                torrent.pieceLength(), torrent.magnetLink());
         return handle;
     }
 

@@ -31,7 +31,7 @@ final class PremadeTorrents {
         String name = path.substring(path.lastIndexOf('/') + 1);
         try {
             TorrentMetadata t = TorrentMetadata.parse(bytes.get());
-            if (!t.name().equals(name) || t.length() != length) {
+            if (t.isMultiFile() || !t.name().equals(name) || t.length() != length) {
                 LOG.warn("pre-made {}.torrent does not match the file (name '{}' vs '{}', length {} vs {}); hashing instead",
                         path, t.name(), name, t.length(), length);
                 return Optional.empty();

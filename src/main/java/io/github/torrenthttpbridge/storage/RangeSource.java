@@ -7,4 +7,9 @@ import java.util.concurrent.CompletableFuture;
 public interface RangeSource {
     /** Completes with exactly {@code length} bytes at {@code offset}, or exceptionally. */
     CompletableFuture<byte[]> read(long offset, int length);
+
+    /** How many of those bytes a read actually fetches from somewhere (fewer when some are known zeros). */
+    default long fetchedBytes(long offset, int length) {
+        return length;
+    }
 }

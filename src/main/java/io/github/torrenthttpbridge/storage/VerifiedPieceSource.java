@@ -1,13 +1,12 @@
 package io.github.torrenthttpbridge.storage;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
+import io.github.torrenthttpbridge.torrent.PieceVerifier;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Each {@link #piece} call claims (pins) its span in memory until its {@link #release}.
  *
  * <p>Pieces are fetched in aligned spans of whole pieces (at least {@code minFetchBytes}, so small pieces do
- * not cost one request each), every piece of a span is checked against its SHA-1, and only verified pieces
+ * not cost one request each), every piece of a span is checked against its hash (SHA-1, or the v2 merkle tree), and only verified pieces
  * enter the cache or reach a caller. Concurrent requests for pieces of the same span share one fetch. The
  * first piece that fails verification marks the torrent stale: from then on every request fails at once,
  * so nothing more is uploaded from an origin that no longer holds the hashed file.
@@ -30,6 +29,7 @@ public final class VerifiedPieceSource implements PieceSource {
     private static final Logger LOG = LoggerFactory.getLogger(VerifiedPieceSource.class);
 
     private final TorrentMetadata torrent;
+    private final PieceVerifier verifier;
     private final String id;
     private final RangeSource source;
     private final PieceCache cache;
@@ -49,6 +49,7 @@ public final class VerifiedPieceSource implements PieceSource {
     public VerifiedPieceSource(TorrentMetadata torrent, RangeSource source, PieceCache cache, int minFetchBytes,
                                Consumer<StaleTorrentException> onStale) {
         this.torrent = torrent;
+        this.verifier = new PieceVerifier(torrent);
         this.id = torrent.infoHash().hex();
         this.source = source;
         this.cache = cache;
@@ -115,7 +116,7 @@ public final class VerifiedPieceSource implements PieceSource {
         return f.thenApply(loadedSpan -> {
             byte[] piece = loadedSpan.pieces()[index - span * spanPieces];
             if (piece == null) {
-                throw new PieceVerificationException("piece " + index + " of " + id + " does not match its SHA-1");
+                throw new PieceVerificationException("piece " + index + " of " + id + " does not match its hash");
             }
             StaleTorrentException st = stale;
             if (st != null) {
@@ -173,7 +174,7 @@ public final class VerifiedPieceSource implements PieceSource {
                 }
                 // a disk can rot: these bytes are never used; the span is dropped and fetched again
                 stats.diskFailures.increment();
-                LOG.warn("span {} (pieces {}-{}) of {} read back from the disk cache does not match its SHA-1;"
+                LOG.warn("span {} (pieces {}-{}) of {} read back from the disk cache does not match its hash;"
                         + " dropped from disk and fetched again", span, first, last, torrent.name());
                 disk.remove(key);
             }
@@ -206,7 +207,7 @@ public final class VerifiedPieceSource implements PieceSource {
                 LOG.warn("fetching pieces {}-{} of {} failed: {}", first, last, torrent.name(), cause.getMessage());
                 throw new CompletionException(cause);
             }
-            stats.originBytes.add(bytes.length);
+            stats.originBytes.add(source.fetchedBytes(offset, length));  // pad bytes are not fetched
             byte[][] pieces = verify(first, last, bytes);
             if (pieces == null) {
                 throw new CompletionException(new IllegalStateException("the origin source returned "
@@ -219,9 +220,9 @@ public final class VerifiedPieceSource implements PieceSource {
                 } else {
                     allGood = false;
                     stats.verificationFailures.increment();
-                    LOG.warn("piece {} of {} ({}) does not match its SHA-1: the origin's file differs from the torrent",
+                    LOG.warn("piece {} of {} ({}) does not match its hash: the origin's file differs from the torrent",
                             i, torrent.name(), id);
-                    markStale("piece " + i + " fetched from the origin does not match the torrent's SHA-1", null);
+                    markStale("piece " + i + " fetched from the origin does not match the torrent's hash", null);
                 }
             }
             if (allGood) {
@@ -233,7 +234,7 @@ public final class VerifiedPieceSource implements PieceSource {
 
     /**
      * The one place pieces are checked: splits {@code bytes} (pieces {@code first..last} in order) into pieces,
-     * each one null unless it matches its SHA-1; null when {@code bytes} is not exactly their length.
+     * each one null unless it matches its hash; null when {@code bytes} is not exactly their length.
      */
     private byte[][] verify(int first, int last, byte[] bytes) {
         long expected = torrent.pieceOffset(last) + torrent.pieceSize(last) - torrent.pieceOffset(first);
@@ -241,25 +242,15 @@ public final class VerifiedPieceSource implements PieceSource {
             return null;
         }
         byte[][] out = new byte[last - first + 1][];
-        MessageDigest sha1 = sha1();
         int pos = 0;
         for (int i = first; i <= last; i++) {
             int size = torrent.pieceSize(i);
-            sha1.update(bytes, pos, size);
-            if (torrent.pieceHashMatches(i, sha1.digest())) {
+            if (verifier.verify(i, bytes, pos, size)) {
                 out[i - first] = (first == last) ? bytes : Arrays.copyOfRange(bytes, pos, pos + size);
             }
             pos += size;
         }
         return out;
-    }
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Drops this torrent's cached pieces. */

@@ -1,5 +1,6 @@
 package io.github.torrenthttpbridge.torrent;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,9 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Creates deterministic single-file v1 torrents from a stream. The {@code info} dictionary holds only
- * {@code length}, {@code name}, {@code piece length} and {@code pieces} (no dates, no random fields), so the
- * same bytes and piece size always give the same info hash, the one {@code mktorrent} and libtorrent give.
+ * Creates deterministic torrents (v1, v1+v2 hybrid or v2; one file or several) from streams. The {@code info}
+ * dictionary holds no dates and no random fields, only what libtorrent 2.0's {@code create_torrent} writes, so the
+ * same files and piece size always give the same info hashes as libtorrent (and, for v1, {@code mktorrent}).
  */
 public final class TorrentCreator {
     public static final String CREATED_BY = "torrent-http-bridge 0.1";
@@ -29,8 +30,10 @@ public final class TorrentCreator {
      * @param trackers  announce URLs, each its own tier, in order
      * @param webSeeds  BEP 19 {@code url-list} entries
      * @param threads   hashing threads
+     * @param version   v1, hybrid or v2 metainfo
      */
-    public record Options(int pieceSize, List<String> trackers, List<String> webSeeds, int threads) {
+    public record Options(int pieceSize, List<String> trackers, List<String> webSeeds, int threads,
+                          TorrentVersion version) {
         public Options {
             if (pieceSize != 0) {
                 PieceSize.validate(pieceSize);
@@ -40,26 +43,37 @@ public final class TorrentCreator {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
+            Objects.requireNonNull(version, "version");
+        }
+
+        /** v1 options, as before torrent versions existed. */
+        public Options(int pieceSize, List<String> trackers, List<String> webSeeds, int threads) {
+            this(pieceSize, trackers, webSeeds, threads, TorrentVersion.V1);
         }
 
         public static Options defaults() {
-            return new Options(0, List.of(), List.of(), Runtime.getRuntime().availableProcessors());
+            return new Options(0, List.of(), List.of(), Runtime.getRuntime().availableProcessors(),
+                    TorrentVersion.V1);
         }
 
         public Options withPieceSize(int size) {
-            return new Options(size, trackers, webSeeds, threads);
+            return new Options(size, trackers, webSeeds, threads, version);
         }
 
         public Options withTrackers(List<String> list) {
-            return new Options(pieceSize, list, webSeeds, threads);
+            return new Options(pieceSize, list, webSeeds, threads, version);
         }
 
         public Options withWebSeeds(List<String> list) {
-            return new Options(pieceSize, trackers, list, threads);
+            return new Options(pieceSize, trackers, list, threads, version);
         }
 
         public Options withThreads(int n) {
-            return new Options(pieceSize, trackers, webSeeds, n);
+            return new Options(pieceSize, trackers, webSeeds, n, version);
+        }
+
+        public Options withVersion(TorrentVersion v) {
+            return new Options(pieceSize, trackers, webSeeds, threads, v);
         }
 
         public int pieceSizeFor(long length) {
@@ -67,13 +81,61 @@ public final class TorrentCreator {
         }
     }
 
-    /** Hashes {@code length} bytes of {@code in} and builds the torrent. */
+    /**
+     * Hashes {@code length} bytes of {@code in} and builds a single-file torrent of {@code options.version()}.
+     * The stream is read to its end but not closed.
+     */
     public static TorrentMetadata create(InputStream in, long length, String name, Options options,
                                          ProgressListener listener) throws IOException {
         Objects.requireNonNull(name, "name");
-        int pieceLength = options.pieceSizeFor(length);
-        byte[] pieces = PieceHasher.hash(in, length, pieceLength, options.threads(), listener);
-        return build(name, length, pieceLength, pieces, options);
+        Objects.requireNonNull(in, "in");
+        FileLayout layout = FileLayout.single(name, length, options.version(), options.pieceSizeFor(length));
+        InputStream unclosed = new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the caller's stream: the caller closes it
+            }
+        };
+        return TorrentMetadata.parse(encode(layout, f -> unclosed, name, options, listener));
+    }
+
+    /**
+     * Builds a multi-file torrent named {@code name} (the directory a client saves the files in) from
+     * {@code files}, in any order: they are sorted into the torrent's order (see {@link TorrentVersion}) and each
+     * is opened with {@code opener} and read exactly once, in that order, while all cores hash.
+     *
+     * @throws IllegalArgumentException if two files share a path after sanitising, a path is both a file and a
+     *                                  directory, a path element is empty, "." or "..", or all files are empty
+     * @throws IOException              if a file cannot be read or does not hold exactly its length
+     */
+    public static TorrentMetadata create(String name, List<InputFile> files, FileOpener opener, Options options,
+                                         ProgressListener listener) throws IOException {
+        return TorrentMetadata.parse(encodeMulti(name, files, opener, options, listener));
+    }
+
+    /** The complete bencoded multi-file torrent (what {@link #create(String, List, FileOpener, Options,
+     * ProgressListener)} parses). */
+    static byte[] encodeMulti(String name, List<InputFile> files, FileOpener opener, Options options,
+                              ProgressListener listener) throws IOException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(opener, "opener");
+        long total = 0;
+        for (InputFile f : files) {
+            total += f.length();
+        }
+        FileLayout layout = FileLayout.multi(files, options.version(), options.pieceSizeFor(total));
+        return encode(layout, opener, name, options, listener);
+    }
+
+    static byte[] encode(FileLayout layout, FileOpener opener, String name, Options options,
+                         ProgressListener listener) throws IOException {
+        LayoutHasher.Hashes hashes = LayoutHasher.hash(layout, opener, options.threads(), listener);
+        InfoBuilder.Built built = InfoBuilder.build(layout, hashes, name);
+        Map<String, Object> root = root(new Bencode.Raw(built.info()), options);
+        if (layout.version().hasV2()) {
+            root.put("piece layers", built.pieceLayers());
+        }
+        return Bencode.encode(root);
     }
 
     /** Assembles the torrent from precomputed piece hashes. */
@@ -100,6 +162,10 @@ public final class TorrentCreator {
     }
 
     private static TorrentMetadata wrap(Object info, Options options) {
+        return TorrentMetadata.parse(Bencode.encode(root(info, options)));
+    }
+
+    private static Map<String, Object> root(Object info, Options options) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("info", info);
         if (!options.trackers().isEmpty()) {
@@ -116,7 +182,7 @@ public final class TorrentCreator {
             root.put("url-list", new ArrayList<Object>(options.webSeeds()));
         }
         root.put("created by", CREATED_BY);
-        return TorrentMetadata.parse(Bencode.encode(root));
+        return root;
     }
 
     /** The torrent name for a URL: its last path segment, percent-decoded, or "download" if it has none. */

@@ -16,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile .torrent input: thousands of mutated torrents (bit flips, truncations, splices, inflated lengths and
+ * Hostile .torrent input: thousands of mutated torrents (v1, hybrid and v2-only; one file and folders) (bit flips, truncations, splices, inflated lengths and
  * integers) must each end in a valid torrent or an {@link InvalidTorrentException}: no other exception, no
  * allocation sized by the input's claims, no hang.
  */
@@ -32,6 +32,9 @@ class TorrentFuzzTest {
             seeds.add(TorrentCreator.create(new ByteArrayInputStream(data), size, "f" + size + ".bin",
                     TorrentCreator.Options.defaults().withTrackers(List.of("http://t.example/announce", "udp://u.example:80"))
                             .withWebSeeds(List.of("http://h.example/f")), ProgressListener.NONE).encoded());
+        }
+        for (String f : List.of("single-hybrid", "single-v2", "set-v1", "set-hybrid", "set-v2")) {
+            seeds.add(Fixtures.resource(f + ".torrent"));  // multi-file, pad files, file trees, piece layers
         }
         return seeds;
     }
@@ -97,9 +100,17 @@ class TorrentFuzzTest {
             }
             try {
                 TorrentMetadata t = TorrentMetadata.parse(input);
-                assertEquals(20, t.pieceHash(t.pieceCount() - 1).length);
+                if (t.hasV1()) {
+                    assertEquals(20, t.pieceHash(t.pieceCount() - 1).length);
+                }
                 assertTrue(t.length() > 0 && t.pieceLength() > 0 && t.pieceSize(t.pieceCount() - 1) > 0);
+                assertTrue(t.hasV1() || t.hasV2());
                 t.magnetLink();
+                t.swarmHashes();
+                int last = t.pieceSize(t.pieceCount() - 1);
+                if (last <= 1 << 20) {
+                    new PieceVerifier(t).verify(t.pieceCount() - 1, new byte[last], 0, last);  // answers, never throws
+                }
                 valid++;
             } catch (InvalidTorrentException e) {
                 assertTrue(e.getMessage() != null && !e.getMessage().isBlank());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -u nobody}), chroots to {@code -d DIR} (so the whitelist path is relative to it) and tracks only the info
  * hashes in its whitelist.
  */
-class OpentrackerIT {
+public class OpentrackerIT {
     static final InfoHash LISTED = InfoHash.fromHex("0123456789abcdef0123456789abcdef01234567");
     static final InfoHash UNLISTED = InfoHash.fromHex("89abcdef0123456789abcdef0123456789abcdef");
     static final byte[] PEER_ID = "-TB0100-000000000002".getBytes(StandardCharsets.US_ASCII);
@@ -78,7 +78,7 @@ class OpentrackerIT {
         }
     }
 
-    static void awaitListening(int port) throws InterruptedException {
+    public static void awaitListening(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
