@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Torrents for the files of one web site, with no servlet dependency (the filter is a thin adapter). A small
  * coordinator over parts with one job each: {@link SiteProbe} (does the site serve this file publicly with
  * ranges?), {@link MetadataStore} (info dictionaries on disk), {@link HashJobs} (background hashing),
- * {@link SeededTorrents} (what is registered with the bridge), {@link PremadeTorrents} and {@link LinkPreparer}.
+ * {@link SeededTorrents} (what is registered with the bridge), {@link PremadeTorrents}, {@link LinkPreparer},
+ * {@link KnownTorrents} (what the metadata directory holds) and, for several instances sharing the metadata directory,
+ * {@link SharedJobs} over {@link HashClaims} (who hashes which file).
  *
  * <p>A file is bridged only if the site itself serves it to an anonymous Range request with {@code 206}. Its
  * torrent's {@code info} comes, in order, from the metadata directory (keyed by path + length + validator, so a
@@ -44,14 +46,11 @@ import org.slf4j.LoggerFactory;
  * lock of that key, held across {@code bridge.seed} (which probes the origin) and never while taking another
  * key's lock; inside it only the parts' own short locks are taken, so there is no lock order to get wrong.
  * Other races between two requests for one file end the same either way: hashing is one job per key
- * ({@link HashJobs#submit}), and {@link SeededTorrents#publish} keeps the two registries consistent.
+ * ({@link HashJobs#submit}; across the instances sharing the metadata directory, one claim per key:
+ * {@link HashClaims}), and {@link SeededTorrents#publish} keeps the two registries consistent.
  */
 public final class SiteTorrents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteTorrents.class);
-
-    /** A stored torrent known from the metadata directory (enough for a magnet link). */
-    private record Known(String key, InfoHash infoHash, String name, long length) {
-    }
 
     private final TorrentBridge bridge;
     private final SiteOptions options;
@@ -64,8 +63,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final SeededTorrents seeded = new SeededTorrents();
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
-    private final Map<InfoHash, String> knownPaths = new ConcurrentHashMap<>();  // info hash -> path, of known
+    private final KnownTorrents known = new KnownTorrents();
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
@@ -97,7 +95,7 @@ public final class SiteTorrents implements AutoCloseable {
             }
         });
         for (MetadataStore.Entry e : store.loadAll()) {
-            know(e);
+            known.add(e);
         }
         LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
@@ -244,26 +242,17 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
-    private void know(MetadataStore.Entry e) {
-        known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
-        knownPaths.put(e.infoHash(), e.path());
-        adopted.add(e.key());
-    }
-
     /**
      * Whether {@code h} is the torrent of one of the site's files as far as the metadata directory says (stored by
      * this instance or another one sharing it); one not seeded here yet is prepared in the background, so a
      * leecher that announces to this instance's tracker finds this bridge seeding it soon.
      */
     public boolean knows(InfoHash h) {
-        String path = knownPaths.get(h);
-        if (path == null) {
-            return false;
+        Optional<String> path = known.pathOf(h);
+        if (path.isPresent() && !seeded.hasPath(path.get())) {
+            preparer.prepare(path.get());
         }
-        if (!seeded.hasPath(path)) {
-            preparer.prepare(path);
-        }
-        return true;
+        return path.isPresent();
     }
 
     /**
@@ -274,31 +263,21 @@ public final class SiteTorrents implements AutoCloseable {
      */
     public int adoptStored() {
         int n = 0;
-        for (String key : store.storedKeys()) {
-            if (adopted.contains(key)) {
-                continue;
-            }
-            Optional<MetadataStore.Entry> e = store.load(key);
-            if (e.isEmpty()) {
-                continue;
-            }
-            adopted.add(key);
-            if (!seeded.byKey(key).isPresent()) {
-                know(e.get());
-                preparer.prepare(e.get().path());
+        for (MetadataStore.Entry e : known.adoptNew(store)) {
+            if (seeded.byKey(e.key()).isEmpty()) {
+                preparer.prepare(e.path());
                 n++;
             }
         }
         return n;
     }
 
-    private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
     /** How often the metadata directory is looked at for torrents stored by other instances. */
     static final Duration ADOPT_EVERY = Duration.ofSeconds(10);
 
     private void save(MetadataStore.Entry e) {
         if (store.save(e)) {
-            know(e);
+            known.add(e);
         }
     }
 
@@ -367,9 +346,8 @@ public final class SiteTorrents implements AutoCloseable {
             if (s.isPresent()) {
                 return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
             }
-            Known k = known.get(path);
-            return k == null ? Optional.empty()
-                    : Optional.of(TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(), address.trackers(), webSeeds(path)));
+            return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(),
+                    address.trackers(), webSeeds(path)));
         } catch (IllegalStateException addressNotKnownYet) {
             return Optional.empty();
         }
@@ -378,7 +356,7 @@ public final class SiteTorrents implements AutoCloseable {
     /** Re-registers every stored torrent whose file is unchanged, drops the others, restarts unfinished jobs. */
     public int restore() {
         int restored = 0;
-        for (Map.Entry<String, Known> k : List.copyOf(known.entrySet())) {
+        for (Map.Entry<String, KnownTorrents.Known> k : known.all()) {
             String path = k.getKey();
             TorrentStatus s = status(path);
             if (s.state() == TorrentStatus.State.READY && seeded.current(path).map(SeededTorrents.Seeded::key)
@@ -387,7 +365,6 @@ public final class SiteTorrents implements AutoCloseable {
             } else if (s.state() != TorrentStatus.State.HASHING) {
                 store.delete(k.getValue().key());
                 known.remove(path, k.getValue());
-                knownPaths.remove(k.getValue().infoHash(), path);
             }
         }
         int resumed = 0;
