@@ -21,6 +21,9 @@ p.add_argument("--force-rc4", action="store_true", help="MSE with RC4 only (no p
 p.add_argument("--listen", default="127.0.0.1:0", help="listen interface HOST:PORT")
 p.add_argument("--tracker-on-loopback", action="store_true",
                help="turn ssrf_mitigation off: it refuses loopback trackers whose path is not /announce")
+p.add_argument("--only-tracker", action="append", default=[],
+               help="announce to these trackers only (replaces the torrent's own)")
+p.add_argument("--report-every", type=float, default=1, help="seconds between progress lines on stderr")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
 
@@ -60,9 +63,17 @@ if a.magnet:
     h = ses.add_torrent(params)
     infohash = str(params.info_hashes.v1) if hasattr(params, "info_hashes") else str(params.info_hash)
 else:
-    ti = lt.torrent_info(a.torrent)
+    if a.only_tracker:
+        e = lt.bdecode(open(a.torrent, "rb").read())
+        e.pop(b"announce-list", None)
+        e[b"announce"] = a.only_tracker[0].encode()
+        e[b"announce-list"] = [[t.encode()] for t in a.only_tracker]
+        ti = lt.torrent_info(e)
+    else:
+        ti = lt.torrent_info(a.torrent)
     if not a.keep_webseeds:
         ti.set_web_seeds([])
+
     h = ses.add_torrent({"ti": ti, "save_path": a.save})
     infohash = str(ti.info_hash())
 for peer in a.peer:
@@ -72,6 +83,8 @@ for peer in a.peer:
 start = time.time()
 hash_failures = 0
 peers_seen = {}
+conn_last = {}      # "ip:port" of a connection -> its last total_download
+bytes_by_ip = {}    # payload+protocol bytes received from each peer IP, over all its connections
 errors = []
 first_byte = None
 first_connect = None
@@ -94,6 +107,11 @@ while True:
                 src.append(name)
         key = "%s:%d" % pi.ip
         peers_seen[key] = sorted(set(peers_seen.get(key, [])) | set(src))
+        last = conn_last.get(key, 0)
+        got = pi.total_download
+        delta = got - last if got >= last else got   # smaller: a new connection with the same endpoint
+        conn_last[key] = got
+        bytes_by_ip[pi.ip[0]] = bytes_by_ip.get(pi.ip[0], 0) + delta
     st = h.status()
     now = time.time()
     if first_byte is None and st.total_wanted_done > 0:
@@ -102,10 +120,12 @@ while True:
         # libtorrent looks a torrent up on the DHT at start and then every 15 minutes; a test cannot wait that long
         h.force_dht_announce()
         last_dht = now
-    if now - last_report > 1:
+    if now - last_report > a.report_every:
         last_report = now
-        print("%.1fs %.1f%% %d peers %.1f MiB/s" % (now - start, st.progress * 100, st.num_peers,
-                                                    st.download_rate / 1048576), file=sys.stderr, flush=True)
+        print("%.1fs %.1f%% %d peers %.1f MiB/s; received by peer IP: %s" % (
+            now - start, st.progress * 100, st.num_peers, st.download_rate / 1048576,
+            " ".join("%s %.1f MiB" % (ip, n / 1048576) for ip, n in sorted(bytes_by_ip.items()))),
+            file=sys.stderr, flush=True)
     if (st.is_seeding and st.has_metadata) or now - start > a.timeout:
         break
     time.sleep(0.05)
@@ -127,6 +147,9 @@ print(json.dumps({
     "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),
     "hash_failures": hash_failures,
     "peers_seen": peers_seen,
+    # bytes received from each peer IP (libtorrent's per-peer total_download, summed over its connections,
+    # sampled every 50 ms: a connection's last bytes before it closed may be missed)
+    "bytes_by_ip": bytes_by_ip,
     "found_via_dht": any("dht" in v for v in peers_seen.values()),
     "infohash": infohash,
 }), flush=True)

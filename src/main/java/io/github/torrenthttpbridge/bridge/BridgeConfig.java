@@ -32,6 +32,7 @@ public final class BridgeConfig {
     private final int uploadSlots;
     private final long diskCacheBytes;
     private final java.nio.file.Path diskCacheDir;
+    private final InetSocketAddress announceAddress;
 
     /** Only {@link Builder#build()} makes one, after checking every setting. */
     private BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
@@ -39,7 +40,7 @@ public final class BridgeConfig {
                          int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
                          Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
                          long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
-                         java.nio.file.Path diskCacheDir) {
+                         java.nio.file.Path diskCacheDir, InetSocketAddress announceAddress) {
         this.bindAddress = bindAddress;
         this.port = port;
         this.dhtEnabled = dhtEnabled;
@@ -58,6 +59,7 @@ public final class BridgeConfig {
         this.uploadSlots = uploadSlots;
         this.diskCacheBytes = diskCacheBytes;
         this.diskCacheDir = diskCacheDir;
+        this.announceAddress = announceAddress;
     }
 
     public InetAddress bindAddress() {
@@ -132,6 +134,14 @@ public final class BridgeConfig {
         return diskCacheDir;
     }
 
+    /**
+     * The peer address announced to the DHT (its port) and to trackers (its port, and its host as {@code ip}); null
+     * (the default) for the listener's own port, with no {@code ip}. A port of 0 means the listener's.
+     */
+    public InetSocketAddress announceAddress() {
+        return announceAddress;
+    }
+
     @Override
     public String toString() {
         return "BridgeConfig[" + "bindAddress=" + bindAddress
@@ -151,7 +161,8 @@ public final class BridgeConfig {
                 + ", " + "maxUploadBytesPerSecond=" + maxUploadBytesPerSecond
                 + ", " + "uploadSlots=" + uploadSlots
                 + ", " + "diskCacheBytes=" + diskCacheBytes
-                + ", " + "diskCacheDir=" + diskCacheDir + "]";
+                + ", " + "diskCacheDir=" + diskCacheDir
+                + ", " + "announceAddress=" + announceAddress + "]";
     }
 
     public static Builder builder() {
@@ -178,6 +189,7 @@ public final class BridgeConfig {
         b.uploadSlots = uploadSlots;
         b.diskCacheBytes = diskCacheBytes;
         b.diskCacheDir = diskCacheDir;
+        b.announceAddress = announceAddress;
         return b;
     }
 
@@ -201,6 +213,7 @@ public final class BridgeConfig {
         private int uploadSlots = 32;
         private long diskCacheBytes = 1024L * 1024 * 1024;
         private java.nio.file.Path diskCacheDir;
+        private InetSocketAddress announceAddress;
 
         private Builder() {
             try {
@@ -328,6 +341,20 @@ public final class BridgeConfig {
             return this;
         }
 
+        /**
+         * The address peers should reach this bridge at, announced to the DHT (the port; DHT nodes take the address
+         * the announce came from) and to trackers (the port, and the host as BEP 3's {@code ip}: an IP or DNS name;
+         * may be unresolved). Port 0 means the listener's port. Default null: the listener's port, no {@code ip}.
+         * Announces are sent from {@link #bindAddress} when it is not a wildcard.
+         */
+        public Builder announceAddress(InetSocketAddress address) {
+            if (address != null && (address.getHostString() == null || address.getHostString().isEmpty())) {
+                throw new IllegalArgumentException("announceAddress needs a host, got " + address);
+            }
+            this.announceAddress = address;
+            return this;
+        }
+
         /** Origin connection limits, timeouts and retries. */
         public Builder origin(OriginClientConfig origin) {
             this.origin = origin;
@@ -369,7 +396,8 @@ public final class BridgeConfig {
             }
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
-                    maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots, diskCacheBytes, diskCacheDir);
+                    maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots, diskCacheBytes, diskCacheDir,
+                    announceAddress);
         }
 
         private static void checkPort(String name, int p) {

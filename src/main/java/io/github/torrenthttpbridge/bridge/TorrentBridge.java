@@ -70,7 +70,7 @@ public final class TorrentBridge implements AutoCloseable {
             EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
-                    config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES);
+                    config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES, config.announceAddress());
             this.engine = new WireEngine(ec);
             try {
                 engine.start();
@@ -124,6 +124,22 @@ public final class TorrentBridge implements AutoCloseable {
 
     public int torrentPort() {
         return engine.port();
+    }
+
+    /**
+     * Where peers reach this bridge, as announced: the configured announce address (its port 0 replaced by the
+     * listener's), else the bind address and the listener's port; empty when neither names a host (a wildcard bind
+     * and no announce address: each tracker and DHT node then sees the address announces come from).
+     */
+    public Optional<InetSocketAddress> announcedAddress() {
+        InetSocketAddress a = config.announceAddress();
+        if (a != null) {
+            int p = a.getPort() != 0 ? a.getPort() : torrentPort();
+            return Optional.of(a.isUnresolved() ? InetSocketAddress.createUnresolved(a.getHostString(), p)
+                    : new InetSocketAddress(a.getAddress(), p));
+        }
+        return config.bindAddress().isAnyLocalAddress() ? Optional.empty()
+                : Optional.of(new InetSocketAddress(config.bindAddress(), torrentPort()));
     }
 
     public String peerIdHex() {

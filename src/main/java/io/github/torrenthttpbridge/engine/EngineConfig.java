@@ -22,13 +22,25 @@ import java.util.List;
  * @param maxUploadBytesPerSecond upload cap for all torrents together; 0 for none
  * @param uploadSlots        peers unchoked at once, all torrents together (the new engine)
  * @param sendBufferBytes    bytes queued per peer before no more blocks are queued for it (the new engine)
+ * @param announceAddress    the address announced to the DHT (its port) and to trackers (port, and host as {@code ip}),
+ *                           or null for the listener's own port and no {@code ip}; a port of 0 means the listener's
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
                            int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
                            int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots,
-                           long sendBufferBytes) {
+                           long sendBufferBytes, InetSocketAddress announceAddress) {
     public EngineConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
+    }
+
+    /** Without an announce address: the listener's own port is announced. */
+    public EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                        List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
+                        int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
+                        int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots, long sendBufferBytes) {
+        this(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers, maxPeersPerTorrent,
+                maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots,
+                sendBufferBytes, null);
     }
 }

@@ -139,10 +139,15 @@ public final class WireEngine implements PeerEngine {
                         + ":" + config.dhtPort() + " (" + e.getMessage() + ")", e);
             }
         }
-        trackers = new TrackerClient(TrackerClientConfig.defaults());
+        // announces leave from the listener's address (trackers that ignore 'ip' list the address they came from)
+        trackers = new TrackerClient(TrackerClientConfig.builder().bindAddress(config.bindAddress()).build());
         long spread = Math.max(1, Math.min(5, config.peerDiscoveryInterval().toSeconds()));
+        InetSocketAddress announced = config.announceAddress();
         announcer = new Announcer(AnnouncerConfig.builder().firstAnnounceSpread(java.time.Duration.ofSeconds(spread))
-                .build(), dht, trackers, port, peerId);
+                .build(), dht, trackers, announcedPort(), peerId);
+        if (announced != null) {
+            announcer.announceIp(announced.getHostString());
+        }
         announcer.onPeers(this::connectTo);
         announcer.uploadedBytes(h -> {
             SeedTorrent t = torrents.get(h);
@@ -277,6 +282,9 @@ public final class WireEngine implements PeerEngine {
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!config.bindAddress().isAnyLocalAddress()) {
+                ch.bind(new InetSocketAddress(config.bindAddress(), 0));   // dial from the address we listen on
+            }
             ch.connect(peer);
             selectors.connect(ch, new Dial(t, infoHash.bytes(), key, peer, encrypted));
         } catch (IOException | RuntimeException e) {
@@ -432,6 +440,12 @@ public final class WireEngine implements PeerEngine {
     @Override
     public long peersChoked() {
         return choker.chokedForOrigin.sum();
+    }
+
+    /** The port announced to the DHT and trackers: the announce address's, else the listener's. */
+    int announcedPort() {
+        InetSocketAddress a = config.announceAddress();
+        return a != null && a.getPort() != 0 ? a.getPort() : port;
     }
 
     @Override

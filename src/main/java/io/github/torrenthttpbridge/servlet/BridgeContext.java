@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.servlet;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteAddress;
 import io.github.torrenthttpbridge.site.SiteTorrents;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
@@ -21,14 +24,38 @@ final class BridgeContext {
     final SiteTorrents site;
     final AtomicReference<URI> origin;
     final HttpTracker tracker;
+    final InstanceRegistry instances;
 
     BridgeContext(BridgeSettings settings, TorrentBridge bridge, SiteTorrents site, AtomicReference<URI> origin,
-                  HttpTracker tracker) {
+                  HttpTracker tracker, InstanceRegistry instances) {
         this.settings = settings;
         this.bridge = bridge;
         this.site = site;
         this.origin = origin;
         this.tracker = tracker;
+        this.instances = instances;
+    }
+
+    /**
+     * The bridges the built-in tracker lists first: this one (at its announce address, else its bind address, else
+     * the address the tracker request arrived on) and every other live instance sharing the metadata directory.
+     */
+    static List<InetSocketAddress> bridges(BridgeSettings s, TorrentBridge bridge, InstanceRegistry instances, InetAddress local) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        Optional<InetSocketAddress> self = bridge.announcedAddress().map(a -> a.isUnresolved() ? resolve(a) : a)
+                .filter(a -> !a.isUnresolved())
+                .or(() -> local == null ? Optional.empty() : Optional.of(new InetSocketAddress(local, bridge.torrentPort())));
+        self.ifPresent(out::add);
+        for (InetSocketAddress a : instances.live()) {
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static InetSocketAddress resolve(InetSocketAddress unresolved) {
+        return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
     }
 
     /** The built-in tracker's announce URL, once the site's public URL is known. */

@@ -75,6 +75,8 @@ public final class BridgeSettings {
     private final int maxFolderFiles;
     private final long maxFolderBytes;
     private final TorrentVersion torrentVersion;
+    private final InetSocketAddress announceAddress;
+    private final Duration hashLease;
 
     private BridgeSettings(Builder b) {
         enabled = b.enabled;
@@ -105,6 +107,8 @@ public final class BridgeSettings {
         maxFolderFiles = b.maxFolderFiles;
         maxFolderBytes = b.maxFolderBytes;
         torrentVersion = b.torrentVersion;
+        announceAddress = b.announceAddress;
+        hashLease = b.hashLease;
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
     }
 
@@ -257,6 +261,19 @@ public final class BridgeSettings {
                 && !upper.startsWith("/META-INF/") && !matchesAny(dir, exclude);
     }
 
+    /**
+     * The peer address announced to the DHT and trackers and published to the other instances sharing the metadata
+     * directory (unresolved; port 0 = the listener's), or null for the bridge's own (bind address and port).
+     */
+    public InetSocketAddress announceAddress() {
+        return announceAddress;
+    }
+
+    /** How long a hashing claim in the (shared) metadata directory holds without being renewed. */
+    public Duration hashLease() {
+        return hashLease;
+    }
+
     /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
     public boolean allows(String path) {
         String upper = path.toUpperCase(Locale.ROOT);
@@ -290,7 +307,8 @@ public final class BridgeSettings {
                 + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
-                + publicUrl + ", " + limits + ", maxFolderFiles=" + maxFolderFiles + ", maxFolderBytes=" + maxFolderBytes
+                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits
+                + ", maxFolderFiles=" + maxFolderFiles + ", maxFolderBytes=" + maxFolderBytes
                 + ", torrentVersion=" + torrentVersion.label() + "]";
     }
 
@@ -336,6 +354,8 @@ public final class BridgeSettings {
         private int maxFolderFiles = 1000;
         private long maxFolderBytes = 64L << 30;
         private TorrentVersion torrentVersion = TorrentVersion.V1;
+        private InetSocketAddress announceAddress;
+        private Duration hashLease = Duration.ofSeconds(30);
 
         private Builder(Path tempDir) {
             this.metadataDir = Objects.requireNonNull(tempDir, "tempDir").resolve("torrent-bridge");
@@ -541,6 +561,25 @@ public final class BridgeSettings {
         /** Metainfo of new torrents (default v1). */
         public Builder torrentVersion(TorrentVersion v) {
             torrentVersion = Objects.requireNonNull(v, "torrent-version");
+            return this;
+        }
+
+        /**
+         * The peer address to announce (host: IP or DNS name; port 0 = the listener's); null (the default) for the
+         * bridge's own.
+         */
+        public Builder announceAddress(InetSocketAddress address) {
+            if (address != null && (address.getHostString() == null || address.getHostString().isBlank())) {
+                throw bad("announce-address", address, "HOST or HOST:PORT");
+            }
+            announceAddress = address == null ? null : InetSocketAddress.createUnresolved(address.getHostString(), address.getPort());
+            return this;
+        }
+
+        /** Lease of a hashing claim in the metadata directory, 5 s to 1 h (default 30 s). */
+        public Builder hashLease(Duration lease) {
+            check("hash-lease", lease.toSeconds(), 5, 3600);
+            hashLease = lease;
             return this;
         }
 

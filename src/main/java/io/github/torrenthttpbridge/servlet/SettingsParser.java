@@ -43,12 +43,14 @@ public final class SettingsParser {
             p("piece-size", "auto", "piece size of generated torrents: auto or a power of two 16384..16777216"),
             p("bind", "0.0.0.0", "address for the BitTorrent listener and DHT node"),
             p("port", "6881", "TCP port for peers (0 = any free port, shown on the status page and used in every announce); a port that cannot be bound fails the web application's start"),
+            p("announce-address", "(bind address and port)", "HOST or HOST:PORT peers reach this bridge at (an IP or DNS name; no port or 0 = the peer port): announced to the DHT (the port) and to every tracker in trackers (port, and host as BEP 3's ip), and published to the other instances sharing the metadata directory, whose built-in trackers list it; default the bind address and the peer port (a wildcard bind: trackers and the DHT see the address announces come from, and other instances cannot list this one)"),
             p("dht", "true", "announce torrents on the Mainline DHT"),
             p("dht-port", "6881", "UDP port of the DHT node (0 = any free port); a port that cannot be bound fails the start"),
             p("dht-bootstrap", "", "extra DHT bootstrap nodes, comma-separated HOST:PORT"),
             p("dht-public-routers", "true", "bootstrap the DHT from the public routers"),
             p("origin", "(derived)", "base URL the bridge fetches this site's files from; default http://<local address and port of the connector that took the first request><context path>; never taken from request headers (Host, X-Forwarded-*)"),
-            p("metadata-dir", "(temp dir)/torrent-bridge", "where the torrents' info dictionaries are kept across restarts; default under the context's jakarta.servlet.context.tempdir"),
+            p("metadata-dir", "(temp dir)/torrent-bridge", "where the torrents' info dictionaries are kept across restarts; default under the context's jakarta.servlet.context.tempdir; several instances of a site may share one (e.g. on NFS): each file is then hashed once for all, and their built-in trackers list each other"),
+            p("hash-lease", "30", "seconds a hashing claim in the metadata directory holds without renewal (renewed while hashing); after it another instance sharing the directory takes the job over"),
             p("cache-mib", "128", "memory for verified pieces, MiB"),
             p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again"),
             p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop"),
@@ -111,6 +113,8 @@ public final class SettingsParser {
                 }
             }
             case "port" -> b.port((int) intRange(n, v, 0, 65535));
+            case "announce-address" -> b.announceAddress(hostPort(n, v));
+            case "hash-lease" -> b.hashLease(Duration.ofSeconds(intRange(n, v, 5, 3600)));
             case "dht" -> b.dht(bool(n, v));
             case "dht-port" -> b.dhtPort((int) intRange(n, v, 0, 65535));
             case "dht-bootstrap" -> {
@@ -161,6 +165,34 @@ public final class SettingsParser {
             }
             default -> throw new IllegalArgumentException("unknown parameter " + PREFIX + n);
         }
+    }
+
+    /** HOST, HOST:PORT, [V6] or [V6]:PORT; no port means 0 (the listener's). Never resolved here. */
+    static InetSocketAddress hostPort(String name, String v) {
+        String host;
+        String port = null;
+        if (v.startsWith("[")) {
+            int close = v.indexOf(']');
+            if (close < 0 || (close + 1 < v.length() && v.charAt(close + 1) != ':')) {
+                throw BridgeSettings.bad(name, v, "HOST or HOST:PORT");
+            }
+            host = v.substring(1, close);
+            port = close + 1 < v.length() ? v.substring(close + 2) : null;
+        } else if (v.indexOf(':') != v.lastIndexOf(':')) {
+            host = v;   // a bare IPv6 address
+        } else {
+            int colon = v.indexOf(':');
+            host = colon < 0 ? v : v.substring(0, colon);
+            port = colon < 0 ? null : v.substring(colon + 1);
+        }
+        if (!host.matches("[A-Za-z0-9.:%-]{1,253}")) {
+            throw BridgeSettings.bad(name, v, "HOST or HOST:PORT (HOST an IP address or DNS name)");
+        }
+        int p = 0;
+        if (port != null) {
+            p = (int) intRange(name, port, 0, 65535);
+        }
+        return InetSocketAddress.createUnresolved(host, p);
     }
 
     private static URI url(String name, String v) {

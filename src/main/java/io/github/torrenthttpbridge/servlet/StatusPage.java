@@ -42,7 +42,11 @@ final class StatusPage {
             w.print("{\"bridge\":{\"torrentPort\":" + b.bridge.torrentPort() + ",\"peerId\":" + Json.str(b.bridge.peerIdHex())
                     + ",\"dhtNodeId\":" + Json.str(dhtId) + ",\"dht\":" + Json.str(dht)
                     + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
-                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"peersDropped\":" + b.bridge.peersDropped()
+                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"hashesRun\":" + b.site.hashesRun()
+                    + ",\"hashingElsewhere\":" + b.site.hashingElsewhere()
+                    + ",\"announceAddress\":" + Json.str(b.bridge.announcedAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(null))
+                    + ",\"instances\":" + b.instances.live().size()
+                    + ",\"peersDropped\":" + b.bridge.peersDropped()
                     + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
                     + ",\"cache\":" + cacheJson(b.bridge.counters())
                     + "},\"torrents\":[");

@@ -10,6 +10,7 @@ import io.github.torrenthttpbridge.bridge.BridgeConfig;
 import io.github.torrenthttpbridge.bridge.PortUnavailableException;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
+import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteOptions;
 import io.github.torrenthttpbridge.site.SiteTorrents;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
@@ -61,6 +62,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                 .diskCacheMiB(s.diskCacheMiB()).diskCacheDir(s.diskCacheDir())
                 .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
                 .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
+                .announceAddress(s.announceAddress())
                 // the site is our own origin: never follow redirects away from it
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false)
                         .withMaxConnectionsPerOrigin(s.limits().originConnections()));
@@ -79,25 +81,27 @@ public class TorrentBridgeListener implements ServletContextListener {
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
         final BridgeSettings settings = s;
         SiteTorrents site;
+        SiteOptions siteOptions;
+        InstanceRegistry instances;
         try {
-            site = new SiteTorrents(bridge, SiteOptions.builder(s.metadataDir()).minSize(s.minSize()).pieceSize(s.pieceSize())
+            siteOptions = SiteOptions.builder(s.metadataDir()).minSize(s.minSize()).pieceSize(s.pieceSize())
                     .webSeed(s.webSeed()).hashJobs(s.hashJobs()).hashQueue(s.limits().hashQueue())
                     .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024)
-                    .maxFolderFiles(s.maxFolderFiles()).maxFolderBytes(s.maxFolderBytes()).torrentVersion(s.torrentVersion()).build(),
-                    BridgeContext.address(s, origin), dir -> ctx.getResourcePaths(dir), s::allows);
+                    .maxFolderFiles(s.maxFolderFiles()).maxFolderBytes(s.maxFolderBytes()).torrentVersion(s.torrentVersion())
+                    .hashLease(s.hashLease()).build();
+            site = new SiteTorrents(bridge, siteOptions, BridgeContext.address(s, origin), dir -> ctx.getResourcePaths(dir),
+                    s::allows);
         } catch (RuntimeException e) {
             bridge.close();
             LOG.error("torrent-http-bridge cannot start for {}: {}", where, e.getMessage());
             throw e;
         }
+        // the other instances sharing the metadata directory find this bridge here, and its tracker lists them
+        instances = new InstanceRegistry(s.metadataDir(), siteOptions.instanceId(), bridge::announcedAddress);
         bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
-        HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent(),
-                local -> {
-                    java.net.InetAddress a = settings.bindAddress().isAnyLocalAddress() ? local : settings.bindAddress();
-                    return a == null ? java.util.Optional.empty()
-                            : java.util.Optional.of(new java.net.InetSocketAddress(a, bridge.torrentPort()));
-                }, java.time.Clock.systemUTC(), bridge::connectTo);
-        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker));
+        HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent() || site.knows(h),
+                local -> BridgeContext.bridges(settings, bridge, instances, local), bridge::connectTo, java.time.Clock.systemUTC());
+        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", where,
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
         if (s.origin() != null) {
@@ -134,6 +138,7 @@ public class TorrentBridgeListener implements ServletContextListener {
         BridgeContext b = BridgeContext.of(event.getServletContext());
         if (b != null) {
             event.getServletContext().removeAttribute(BridgeContext.ATTRIBUTE);
+            b.instances.close();
             b.site.close();
             b.bridge.close();
             LOG.info("torrent-http-bridge stopped");

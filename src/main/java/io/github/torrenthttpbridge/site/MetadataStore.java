@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locking: none. Every file is written atomically (a temporary file renamed over the target), properties
  * last, so a reader sees a complete entry or none; temporary files of a process that died mid-write are removed
- * on construction. The caller (one hashing job or registration per key at a time) avoids concurrent writers of
+ * on construction. The directory may be shared by several instances of a site (a cluster, e.g. over NFS): who
+ * hashes a file is decided by {@link HashClaims}, whose {@code KEY.claim.N} files live here too. The caller (one hashing job or registration per key at a time) avoids concurrent writers of
  * one key; two writers of the same key would write the same bytes anyway.
  */
 final class MetadataStore {
@@ -97,18 +98,32 @@ final class MetadataStore {
         }
     }
 
+    /** Temporary files older than this are leftovers of a process that died mid-write (a write takes milliseconds). */
+    static final long LEFTOVER_AGE_MILLIS = 10 * 60 * 1000;
+
     private final Path dir;
     private final long maxBytes;
 
-    /** Creates the directory if needed and removes half-written files of a process that died mid-write. */
+    /**
+     * Creates the directory if needed and removes half-written files of a process that died mid-write (those older
+     * than {@link #LEFTOVER_AGE_MILLIS}: the directory may be shared with other instances writing right now).
+     */
     MetadataStore(Path dir, long maxBytes) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         try {
             Files.createDirectories(dir);
+            // the directory may be shared by a cluster: only files far older than any write in progress
+            long before = System.currentTimeMillis() - LEFTOVER_AGE_MILLIS;
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, ".tmp-*.part")) {
                 for (Path f : leftovers) {
-                    Files.deleteIfExists(f);
+                    try {
+                        if (Files.getLastModifiedTime(f).toMillis() < before) {
+                            Files.deleteIfExists(f);
+                        }
+                    } catch (NoSuchFileException gone) {
+                        // another instance removed it
+                    }
                 }
             }
         } catch (IOException e) {
@@ -265,6 +280,11 @@ final class MetadataStore {
             }
         }
         return out;
+    }
+
+    /** The keys of the stored entries (their properties files), without reading them. */
+    List<String> storedKeys() {
+        return keys(".properties");
     }
 
     /** Bytes used by the directory. */

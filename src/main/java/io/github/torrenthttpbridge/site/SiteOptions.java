@@ -24,6 +24,8 @@ public final class SiteOptions {
     private final int maxFolderFiles;
     private final long maxFolderBytes;
     private final TorrentVersion torrentVersion;
+    private final String instanceId;
+    private final Duration hashLease;
 
     private SiteOptions(Builder b) {
         this.metadataDir = b.metadataDir;
@@ -37,6 +39,21 @@ public final class SiteOptions {
         this.maxFolderFiles = b.maxFolderFiles;
         this.maxFolderBytes = b.maxFolderBytes;
         this.torrentVersion = b.torrentVersion;
+        this.instanceId = b.instanceId != null ? b.instanceId : newInstanceId();
+        this.hashLease = b.hashLease;
+    }
+
+    /** host-pid-random: unique among the instances sharing a metadata directory, readable in their claim files. */
+    private static String newInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "").replaceAll("^(.{0,40}).*", "$1");
+        return (host.isEmpty() ? "host" : host) + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffffL);
     }
 
     /** @param metadataDir where the torrents' info dictionaries and keys are kept across restarts */
@@ -98,9 +115,22 @@ public final class SiteOptions {
         return torrentVersion;
     }
 
+    /** This instance's name in the shared metadata directory (its hashing claims). */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * How long a hashing claim in the shared metadata directory holds without renewal: after it, another instance
+     * that shares the directory takes the job over.
+     */
+    public Duration hashLease() {
+        return hashLease;
+    }
+
     @Override
     public String toString() {
-        return "SiteOptions[metadataDir=" + metadataDir + ", minSize=" + minSize + ", pieceSize=" + pieceSize
+        return "SiteOptions[instanceId=" + instanceId + ", hashLease=" + hashLease + ", metadataDir=" + metadataDir + ", minSize=" + minSize + ", pieceSize=" + pieceSize
                 + ", webSeed=" + webSeed + ", hashJobs=" + hashJobs + ", hashQueue=" + hashQueue + ", probeTtl="
                 + probeTtl + ", metadataMaxBytes=" + metadataMaxBytes + ", maxFolderFiles=" + maxFolderFiles
                 + ", maxFolderBytes=" + maxFolderBytes + ", torrentVersion=" + torrentVersion.label() + "]";
@@ -119,6 +149,8 @@ public final class SiteOptions {
         private int maxFolderFiles = 1000;
         private long maxFolderBytes = 64L << 30;
         private TorrentVersion torrentVersion = TorrentVersion.V1;
+        private String instanceId;
+        private Duration hashLease = Duration.ofSeconds(30);
 
         private Builder(Path metadataDir) {
             this.metadataDir = Objects.requireNonNull(metadataDir, "metadataDir");
@@ -202,6 +234,24 @@ public final class SiteOptions {
         /** Metainfo of new torrents (default v1). */
         public Builder torrentVersion(TorrentVersion v) {
             this.torrentVersion = Objects.requireNonNull(v, "torrentVersion");
+            return this;
+        }
+
+        /** This instance's name in the shared metadata directory; default host-pid-random. */
+        public Builder instanceId(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw new IllegalArgumentException("instanceId must be 1 to 100 letters, digits, '.', '_' or '-', got " + id);
+            }
+            this.instanceId = id;
+            return this;
+        }
+
+        /** Lease of a hashing claim, renewed while hashing (default 30 s; at least 1 s). */
+        public Builder hashLease(Duration lease) {
+            if (lease == null || lease.toMillis() < 1000 || lease.toHours() > 24) {
+                throw new IllegalArgumentException("hashLease must be from 1 s to 24 h, got " + lease);
+            }
+            this.hashLease = lease;
             return this;
         }
 

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Torrents for the files of one web site, with no servlet dependency (the filter is a thin adapter). A small
  * coordinator over parts with one job each: {@link SiteProbe} (does the site serve this file publicly with
  * ranges?), {@link MetadataStore} (info dictionaries on disk), {@link HashJobs} (background hashing),
- * {@link SeededTorrents} (what is registered with the bridge), {@link PremadeTorrents} and {@link LinkPreparer}.
+ * {@link SeededTorrents} (what is registered with the bridge), {@link PremadeTorrents}, {@link LinkPreparer},
+ * {@link KnownTorrents} (what the metadata directory holds) and, for several instances sharing the metadata directory,
+ * {@link SharedJobs} over {@link HashClaims} (who hashes which file).
  *
  * <p>A file is bridged only if the site itself serves it to an anonymous Range request with {@code 206}. Its
  * torrent's {@code info} comes, in order, from the metadata directory (keyed by path + length + validator, so a
@@ -44,14 +46,11 @@ import org.slf4j.LoggerFactory;
  * lock of that key, held across {@code bridge.seed} (which probes the origin) and never while taking another
  * key's lock; inside it only the parts' own short locks are taken, so there is no lock order to get wrong.
  * Other races between two requests for one file end the same either way: hashing is one job per key
- * ({@link HashJobs#submit}), and {@link SeededTorrents#publish} keeps the two registries consistent.
+ * ({@link HashJobs#submit}; across the instances sharing the metadata directory, one claim per key:
+ * {@link HashClaims}), and {@link SeededTorrents#publish} keeps the two registries consistent.
  */
 public final class SiteTorrents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteTorrents.class);
-
-    /** A stored torrent known from the metadata directory (enough for a magnet link). */
-    private record Known(String key, InfoHash infoHash, String name, long length) {
-    }
 
     private final TorrentBridge bridge;
     private final SiteOptions options;
@@ -60,11 +59,12 @@ public final class SiteTorrents implements AutoCloseable {
     private final SiteProbe probe;
     private final MetadataStore store;
     private final HashJobs jobs;
+    private final SharedJobs shared;
     private final SeededTorrents seeded = new SeededTorrents();
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
     private final DirectoryTorrents directories;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();     // path -> stored torrent
+    private final KnownTorrents known = new KnownTorrents();
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
@@ -99,11 +99,20 @@ public final class SiteTorrents implements AutoCloseable {
         this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
         this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
-        this.premade = new PremadeTorrents(bridge.originClient());
         this.preparer = new LinkPreparer(this::status);
         this.directories = new DirectoryTorrents(bridge, options, probe, listing, allowed);
+        this.shared = new SharedJobs(new HashClaims(options.metadataDir(), options.instanceId(), options.hashLease(), clock),
+                // looked at again on the preparer's thread: never on the claims' timer, whose renewals must not wait
+                path -> preparer.prepare(path));
+        this.premade = new PremadeTorrents(bridge.originClient());
+        shared.every(ADOPT_EVERY, () -> {
+            int n = adoptStored();
+            if (n > 0) {
+                LOG.info("{} torrents stored by other instances sharing {} are now seeded here too", n, options.metadataDir());
+            }
+        });
         for (MetadataStore.Entry e : store.loadAll()) {
-            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+            known.add(e);
         }
         LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
@@ -137,6 +146,10 @@ public final class SiteTorrents implements AutoCloseable {
         if (stored.isPresent()) {
             return readyStatus(register(stored.get(), r));
         }
+        Optional<io.github.torrenthttpbridge.torrent.HashProgress> elsewhere = shared.hashingElsewhere(key, path, r.length());
+        if (elsewhere.isPresent()) {
+            return TorrentStatus.hashing(path, elsewhere.get());
+        }
         Optional<TorrentMetadata> made = premade.find(probe.originUrl(path), path, r.length());
         if (made.isPresent()) {
             MetadataStore.Entry e = MetadataStore.Entry.of(key, path, r, made.get());
@@ -152,17 +165,28 @@ public final class SiteTorrents implements AutoCloseable {
         if (s.state() != TorrentStatus.State.HASHING || wait.isZero()) {
             return s;
         }
-        Optional<HashJobs.Job> job = jobs.forPath(path);
-        if (job.isPresent()) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<HashJobs.Job> job = jobs.forPath(path);
+            long left = deadline - System.nanoTime();
             try {
-                job.get().done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                if (job.isPresent()) {
+                    job.get().done.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
+                } else {
+                    // hashed by another instance of the cluster: look again now and then
+                    Thread.sleep(Math.max(1, Math.min(500, TimeUnit.NANOSECONDS.toMillis(left))));
+                }
             } catch (TimeoutException | ExecutionException e) {
                 // still hashing, or failed: status says which
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return status(path);
+            }
+            s = status(path);
+            if (s.state() != TorrentStatus.State.HASHING || System.nanoTime() >= deadline) {
+                return s;
             }
         }
-        return status(path);
     }
 
     /** The status of directory {@code dir}'s torrent (see {@link DirectoryTorrents}), as {@link #status} for a file. */
@@ -198,32 +222,73 @@ public final class SiteTorrents implements AutoCloseable {
             MetadataStore.Entry e = directories.hash(scan, progress);
             save(e);
             register(e, null);
-        });
+        }, e -> register(e, null));
     }
 
     private TorrentStatus startJob(String path, String key, OriginResource r) {
-        return startJob(path, key, r.length(), progress -> hash(path, key, progress));
+        return startJob(path, key, r.length(), progress -> hash(path, key, progress), e -> register(e, r));
     }
 
-    private TorrentStatus startJob(String path, String key, long length, HashJobs.Work work) {
+    /**
+     * Queues {@code work} (hash, store, register) for {@code key}, to run under this instance's claim of it in the
+     * shared metadata directory; {@code ifStored} registers what another instance stored meanwhile instead.
+     */
+    private TorrentStatus startJob(String path, String key, long length, HashJobs.Work work,
+                                   java.util.function.Consumer<MetadataStore.Entry> ifStored) {
         store.markPending(key, path);
-        HashJobs.Submitted s = jobs.submit(key, path, length, progress -> {
-                    long[] counted = {0};
-                    work.run(p -> {
-                        progress.accept(p);
-                        bytesHashed.add(p.bytesDone() - counted[0]);
-                        counted[0] = p.bytesDone();
-                    });
-                },
-                () -> store.clearPending(key));
+        HashJobs.Submitted s = jobs.submit(key, path, length,
+                progress -> claimAndHash(path, key, length, work, ifStored, progress),
+                () -> clearPendingUnlessElsewhere(key));
         return switch (s.outcome()) {
             case QUEUE_FULL -> {
-                store.clearPending(key);
+                clearPendingUnlessElsewhere(key);
                 yield new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
                         "too many files are being hashed; try again later", null);
             }
             case STARTED, ALREADY_RUNNING -> TorrentStatus.hashing(path, s.job().progress.get());
         };
+    }
+
+    /** The pending marker is shared by the cluster: it stays while another instance hashes the file. */
+    private void clearPendingUnlessElsewhere(String key) {
+        if (shared.claims().heldElsewhere(key).isEmpty()) {
+            store.clearPending(key);
+        }
+    }
+
+    /**
+     * A job's work: claim the file for this instance in the shared metadata directory (another instance may hold
+     * it: then this job ends and the status shows that instance's progress), look once more whether its metadata
+     * was stored meanwhile, hash it while the claim is renewed, release the claim.
+     */
+    private void claimAndHash(String path, String key, long length, HashJobs.Work work,
+                              java.util.function.Consumer<MetadataStore.Entry> ifStored,
+                              java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress)
+            throws Exception {
+        Optional<SharedJobs.Held> claim = shared.claim(key, path, length);
+        if (claim.isEmpty()) {
+            LOG.info("{} is being hashed by another instance of the cluster", path);
+            return;
+        }
+        try {
+            // (a directory's key names every file's length and validator already; its entry holds the piece space's length)
+            Optional<MetadataStore.Entry> stored = store.load(key)
+                    .filter(e -> e.path().equals(path) && (path.endsWith("/") || e.length() == length));
+            if (stored.isPresent()) {
+                ifStored.accept(stored.get());   // another instance finished it just before our claim
+                return;
+            }
+            hashesRun.increment();
+            long[] counted = {0};
+            work.run(p -> {
+                claim.get().progress(p);
+                progress.accept(p);
+                bytesHashed.add(p.bytesDone() - counted[0]);
+                counted[0] = p.bytesDone();
+            });
+        } finally {
+            shared.release(claim.get());
+        }
     }
 
     /** A hashing job's work: make the info, store it, register it. */
@@ -248,9 +313,42 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code h} is the torrent of one of the site's files as far as the metadata directory says (stored by
+     * this instance or another one sharing it); one not seeded here yet is prepared in the background, so a
+     * leecher that announces to this instance's tracker finds this bridge seeding it soon.
+     */
+    public boolean knows(InfoHash h) {
+        Optional<String> path = known.pathOf(h);
+        if (path.isPresent() && !seeded.hasPath(path.get())) {
+            preparer.prepare(path.get());
+        }
+        return path.isPresent();
+    }
+
+    /**
+     * Takes in the torrents other instances sharing the metadata directory have stored since the last call (or
+     * since start), and prepares them in the background, so every instance seeds every file of the cluster.
+     *
+     * @return how many were new
+     */
+    public int adoptStored() {
+        int n = 0;
+        for (MetadataStore.Entry e : known.adoptNew(store)) {
+            if (seeded.byKey(e.key()).isEmpty()) {
+                preparer.prepare(e.path());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How often the metadata directory is looked at for torrents stored by other instances. */
+    static final Duration ADOPT_EVERY = Duration.ofSeconds(10);
+
     private void save(MetadataStore.Entry e) {
         if (store.save(e)) {
-            known.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+            known.add(e);
         }
     }
 
@@ -323,9 +421,8 @@ public final class SiteTorrents implements AutoCloseable {
             if (s.isPresent()) {
                 return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
             }
-            Known k = known.get(path);
-            return k == null ? Optional.empty()
-                    : Optional.of(TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(), address.trackers(), webSeeds(path)));
+            return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(),
+                    address.trackers(), webSeeds(path)));
         } catch (IllegalStateException addressNotKnownYet) {
             return Optional.empty();
         }
@@ -334,7 +431,7 @@ public final class SiteTorrents implements AutoCloseable {
     /** Re-registers every stored torrent whose file is unchanged, drops the others, restarts unfinished jobs. */
     public int restore() {
         int restored = 0;
-        for (Map.Entry<String, Known> k : List.copyOf(known.entrySet())) {
+        for (Map.Entry<String, KnownTorrents.Known> k : known.all()) {
             String path = k.getKey();
             TorrentStatus s = status(path);
             if (s.state() == TorrentStatus.State.READY && seeded.current(path).map(SeededTorrents.Seeded::key)
@@ -352,9 +449,9 @@ public final class SiteTorrents implements AutoCloseable {
             status(p.getValue());
             if (jobs.get(p.getKey()).isPresent()) {
                 resumed++;
-            } else {
+            } else if (shared.claims().heldElsewhere(p.getKey()).isEmpty()) {
                 store.clearPending(p.getKey());
-            }
+            }   // else another instance (or this one before a crash, until its lease expires) holds it: watched
         }
         LOG.info("restored {} torrents from {}; restarted {} unfinished hashing jobs", restored, options.metadataDir(), resumed);
         return restored;
@@ -383,6 +480,21 @@ public final class SiteTorrents implements AutoCloseable {
     /** How many hashing jobs have been started since creation. */
     public long hashJobsStarted() {
         return jobs.started();
+    }
+
+    private final LongAdder hashesRun = new LongAdder();
+
+    /**
+     * How many files this instance has actually hashed (claimed in the shared metadata directory and read from the
+     * origin) since creation; a job that found another instance hashing the file does not count.
+     */
+    public long hashesRun() {
+        return hashesRun.sum();
+    }
+
+    /** Files that other instances of the cluster are hashing, as far as this one has seen. */
+    public int hashingElsewhere() {
+        return shared.watching();
     }
 
     /** Counts a client's range request for a bridged file (a web seed, BEP 19, or a download manager). */
@@ -422,6 +534,7 @@ public final class SiteTorrents implements AutoCloseable {
     @Override
     public void close() {
         preparer.close();
+        shared.close();
         jobs.close();
     }
 }

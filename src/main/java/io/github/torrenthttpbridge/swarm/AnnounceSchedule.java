@@ -40,6 +40,8 @@ final class AnnounceSchedule {
     private final Backends.Dht dht;
     private final Backends.Trackers trackers;
     private final int peerPort;
+    /** Sent to trackers as {@code ip} when set (the announce address's host); read on the announcing threads. */
+    volatile String announceIp;
     private final byte[] peerId;
     private final int key;
     private final LongSupplier clock;
@@ -247,7 +249,7 @@ final class AnnounceSchedule {
 
     private void announceTracker(Torrent t, String url, Event event) {
         AnnounceRequest req = new AnnounceRequest(t.hash, peerId, peerPort, Math.max(0, uploaded.applyAsLong(t.hash)),
-                0, 0, event, config.numwant(), key);
+                0, 0, event, config.numwant(), key, announceIp);
         CompletableFuture<AnnounceResult> f;
         try {
             f = deadline(trackers.announce(url, req));
@@ -318,7 +320,7 @@ final class AnnounceSchedule {
 
     private void announceStopped(Stopped s) {
         AnnounceRequest req = new AnnounceRequest(s.hash, peerId, peerPort, Math.max(0, uploaded.applyAsLong(s.hash)),
-                0, 0, Event.STOPPED, 0, key);
+                0, 0, Event.STOPPED, 0, key, announceIp);
         CompletableFuture<AnnounceResult> f;
         try {
             f = deadline(trackers.announce(s.url, req));

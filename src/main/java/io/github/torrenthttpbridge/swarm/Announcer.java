@@ -47,7 +47,7 @@ public final class Announcer implements AutoCloseable {
      *
      * @param dht      the DHT node to announce on, or null for none (the caller owns and closes it)
      * @param trackers the tracker client, or null to announce to no tracker (the caller owns and closes it)
-     * @param peerPort our TCP port for peers
+     * @param peerPort our TCP port for peers as announced (to the DHT and trackers): the announce address's port
      * @param peerId   our 20-byte peer id (sent to trackers)
      */
     public Announcer(AnnouncerConfig config, DhtNode dht, TrackerClient trackers, int peerPort, byte[] peerId) {
@@ -135,6 +135,14 @@ public final class Announcer implements AutoCloseable {
     /** Trackers never announced to, e.g. the site's own built-in tracker (it lists the bridge anyway). */
     public void doNotAnnounceTo(Predicate<String> trackerUrl) {
         schedule.skipTracker = Objects.requireNonNull(trackerUrl, "trackerUrl");
+    }
+
+    /**
+     * The host peers should reach us at (an IP or DNS name), sent to trackers as BEP 3's {@code ip}; null (the default)
+     * sends none, and the tracker uses the address the announce came from. The DHT always uses the latter.
+     */
+    public void announceIp(String host) {
+        schedule.announceIp = host;
     }
 
     /** Bytes uploaded per torrent, reported to trackers as {@code uploaded} (default 0). */

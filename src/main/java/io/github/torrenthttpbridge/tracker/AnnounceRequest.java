@@ -17,9 +17,11 @@ import io.github.torrenthttpbridge.torrent.InfoHash;
  * @param numwant    peers asked for (0 for a stopped event)
  * @param key        a number that stays the same across announces of this process (BEP 7: lets a tracker recognise
  *                   us when our address changes)
+ * @param ip         the address peers should use, sent as BEP 3's {@code ip} (an IP or DNS name), or null to send
+ *                   none (the tracker then uses the address the announce came from; many trackers ignore it anyway)
  */
 public record AnnounceRequest(InfoHash infoHash, byte[] peerId, int port, long uploaded, long downloaded, long left,
-                              Event event, int numwant, int key) {
+                              Event event, int numwant, int key, String ip) {
     /** The {@code event} parameter; {@link #NONE} sends none. */
     public enum Event {
         NONE, STARTED, STOPPED, COMPLETED;
@@ -45,6 +47,15 @@ public record AnnounceRequest(InfoHash infoHash, byte[] peerId, int port, long u
         if (numwant < 0 || numwant > 1000) {
             throw new IllegalArgumentException("numwant must be 0 to 1000, got " + numwant);
         }
+        if (ip != null && !ip.matches("[A-Za-z0-9.:\\[\\]-]{1,255}")) {
+            throw new IllegalArgumentException("bad ip " + ip);
+        }
+    }
+
+    /** An announce without the {@code ip} parameter. */
+    public AnnounceRequest(InfoHash infoHash, byte[] peerId, int port, long uploaded, long downloaded, long left,
+                           Event event, int numwant, int key) {
+        this(infoHash, peerId, port, uploaded, downloaded, left, event, numwant, key, null);
     }
 
     @Override
@@ -55,6 +66,6 @@ public record AnnounceRequest(InfoHash infoHash, byte[] peerId, int port, long u
     /** The same announce with another event (and numwant 0 for {@code stopped}). */
     public AnnounceRequest withEvent(Event e) {
         return new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, e,
-                e == Event.STOPPED ? 0 : numwant, key);
+                e == Event.STOPPED ? 0 : numwant, key, ip);
     }
 }

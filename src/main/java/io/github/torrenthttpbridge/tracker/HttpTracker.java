@@ -27,8 +27,8 @@ import io.github.torrenthttpbridge.torrent.InfoHash;
 
 /**
  * A small HTTP tracker (BEP 3 announce, BEP 23 compact peers, BEP 7 {@code peers6}, BEP 48 scrape) for the
- * torrents the bridge seeds, and no others. Peers are kept in memory and expire; the bridge itself is always in
- * every peer list; announces are rate-limited per IP. Servlet-free: it takes the raw query string and the
+ * torrents the bridge seeds, and no others. Peers are kept in memory and expire; the bridge itself (and, in a
+ * cluster, every live instance of the site) is always in every peer list; announces are rate-limited per IP. Servlet-free: it takes the raw query string and the
  * caller's address and returns the bencoded answer.
  */
 public final class HttpTracker {
@@ -59,7 +59,7 @@ public final class HttpTracker {
 
     private final Settings settings;
     private final Predicate<InfoHash> known;
-    private final Function<InetAddress, Optional<InetSocketAddress>> self;
+    private final Function<InetAddress, List<InetSocketAddress>> seeds;
     private final Clock clock;
     private final BiConsumer<InfoHash, InetSocketAddress> onLeecher;
     private final Map<InfoHash, Map<PeerKey, Peer>> swarms = new ConcurrentHashMap<>();
@@ -83,9 +83,20 @@ public final class HttpTracker {
      */
     public HttpTracker(Settings settings, Predicate<InfoHash> known, Function<InetAddress, Optional<InetSocketAddress>> self,
                        Clock clock, BiConsumer<InfoHash, InetSocketAddress> onLeecher) {
+        this(settings, known, (Function<InetAddress, List<InetSocketAddress>>) local -> self.apply(local).map(List::of).orElse(List.of()),
+                onLeecher, clock);
+    }
+
+    /**
+     * @param seeds     the bridges to list first in every answer, given the address the request arrived on: this
+     *                  bridge and the other live instances of the same site (which seed the same torrents)
+     * @param onLeecher as above
+     */
+    public HttpTracker(Settings settings, Predicate<InfoHash> known, Function<InetAddress, List<InetSocketAddress>> seeds,
+                       BiConsumer<InfoHash, InetSocketAddress> onLeecher, Clock clock) {
         this.settings = settings;
         this.known = known;
-        this.self = self;
+        this.seeds = seeds;
         this.clock = clock;
         this.onLeecher = onLeecher;
         this.rate = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
@@ -140,19 +151,26 @@ public final class HttpTracker {
         }
         int numwant = Math.max(0, Math.min(settings.maxNumwant(), Query.intValue(q, "numwant", settings.maxNumwant())));
         List<InetSocketAddress> peers = new ArrayList<>();
-        self.apply(local).ifPresent(peers::add);
+        List<InetSocketAddress> bridges = seeds.apply(local);
+        for (InetSocketAddress b : bridges) {
+            if (!(b.getAddress().equals(remote) && b.getPort() == port) && !peers.contains(b)) {
+                peers.add(b);   // the bridges: always listed (not counted against numwant)
+            }
+        }
+        int listedBridges = peers.size();
         List<Peer> others = new ArrayList<>(swarm.values());
         Collections.shuffle(others);
         for (Peer p : others) {
-            if (peers.size() >= numwant + 1) {
+            if (peers.size() >= numwant + listedBridges) {
                 break;
             }
-            boolean isSelf = !peers.isEmpty() && peers.get(0).getAddress().equals(p.key.address()) && peers.get(0).getPort() == p.key.port();
-            if (p.expiresAt > now && !p.key.equals(key) && !isSelf) {
-                peers.add(new InetSocketAddress(p.key.address(), p.key.port()));
+            InetSocketAddress a = new InetSocketAddress(p.key.address(), p.key.port());
+            if (p.expiresAt > now && !p.key.equals(key) && !bridges.contains(a)) {
+                peers.add(a);
             }
         }
-        int seeds = 1 + (int) swarm.values().stream().filter(p -> p.expiresAt > now && p.seed).count();
+        int seeds = Math.max(1, bridges.size()) + (int) swarm.values().stream()
+                .filter(p -> p.expiresAt > now && p.seed && !bridges.contains(new InetSocketAddress(p.key.address(), p.key.port()))).count();
         int leechers = (int) swarm.values().stream().filter(p -> p.expiresAt > now && !p.seed).count();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("interval", settings.interval().toSeconds());

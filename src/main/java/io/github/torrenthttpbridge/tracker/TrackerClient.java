@@ -44,6 +44,9 @@ public final class TrackerClient implements AutoCloseable {
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setIdleTimeout(config.requestTimeout().toMillis());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        if (config.bindAddress() != null) {
+            client.setBindAddress(new java.net.InetSocketAddress(config.bindAddress(), 0));
+        }
         try {
             client.start();
         } catch (Exception e) {
@@ -144,6 +147,9 @@ public final class TrackerClient implements AutoCloseable {
                 .append("&compact=1&no_peer_id=1")
                 .append("&numwant=").append(r.numwant())
                 .append("&key=").append(Integer.toHexString(r.key()));
+        if (r.ip() != null) {
+            q.append("&ip=").append(java.net.URLEncoder.encode(r.ip(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (r.event() != AnnounceRequest.Event.NONE) {
             q.append("&event=").append(r.event().param());
         }

@@ -12,6 +12,7 @@ public final class TrackerClientConfig {
     private final int maxConnectionsPerTracker;
     private final int maxQueuedPerTracker;
     private final int maxRedirects;
+    private final java.net.InetAddress bindAddress;
 
     private TrackerClientConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -20,6 +21,7 @@ public final class TrackerClientConfig {
         this.maxConnectionsPerTracker = b.maxConnectionsPerTracker;
         this.maxQueuedPerTracker = b.maxQueuedPerTracker;
         this.maxRedirects = b.maxRedirects;
+        this.bindAddress = b.bindAddress;
     }
 
     public static Builder builder() {
@@ -60,6 +62,15 @@ public final class TrackerClientConfig {
         return maxRedirects;
     }
 
+    /**
+     * The local address announces are sent from, or null for the system's choice (default). A tracker that ignores
+     * the {@code ip} parameter (most do, e.g. opentracker) lists the address the announce came from: a bridge
+     * listening on one address of a multi-homed host sends its announces from it.
+     */
+    public java.net.InetAddress bindAddress() {
+        return bindAddress;
+    }
+
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -67,8 +78,15 @@ public final class TrackerClientConfig {
         private int maxConnectionsPerTracker = 4;
         private int maxQueuedPerTracker = 256;
         private int maxRedirects = 2;
+        private java.net.InetAddress bindAddress;
 
         private Builder() {
+        }
+
+        /** Sends announces from this local address; null (the default) or a wildcard address for the system's choice. */
+        public Builder bindAddress(java.net.InetAddress address) {
+            this.bindAddress = address == null || address.isAnyLocalAddress() ? null : address;
+            return this;
         }
 
         private static Duration check(Duration d, String name, Duration max) {

@@ -33,6 +33,31 @@ class BridgeSettingsTest {
     }
 
     @Test
+    void announceAddressAndHashLease() {
+        BridgeSettings d = parse(Map.of());
+        assertEquals(null, d.announceAddress());
+        assertEquals(java.time.Duration.ofSeconds(30), d.hashLease());
+        BridgeSettings s = parse(Map.of("torrent-bridge.announce-address", "seed2.example.org:51413",
+                "torrent-bridge.hash-lease", "120"));
+        assertEquals("seed2.example.org", s.announceAddress().getHostString());
+        assertEquals(51413, s.announceAddress().getPort());
+        assertTrue(s.announceAddress().isUnresolved(), "never resolved at start-up");
+        assertEquals(java.time.Duration.ofSeconds(120), s.hashLease());
+        assertEquals(0, parse(Map.of("torrent-bridge.announce-address", "203.0.113.7")).announceAddress().getPort(),
+                "no port: the peer port");
+        assertEquals("2001:db8::7", parse(Map.of("torrent-bridge.announce-address", "[2001:db8::7]:6881")).announceAddress().getHostString());
+        assertEquals("2001:db8::7", parse(Map.of("torrent-bridge.announce-address", "2001:db8::7")).announceAddress().getHostString());
+        for (String bad : new String[] {"host:70000", "host:x", "a b:1", "[::1", "[::1]x", "h/x:1"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> parse(Map.of("torrent-bridge.announce-address", bad)), bad);
+            assertTrue(e.getMessage().contains("torrent-bridge.announce-address"), e.getMessage());
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of("torrent-bridge.hash-lease", "2")));
+        assertTrue(e.getMessage().contains("torrent-bridge.hash-lease"), e.getMessage());
+    }
+
+    @Test
     void patterns() {
         BridgeSettings s = parse(Map.of("torrent-bridge.include", "/files/*, *.iso", "torrent-bridge.exclude", "/files/private/*"));
         assertTrue(s.allows("/files/x.bin"));

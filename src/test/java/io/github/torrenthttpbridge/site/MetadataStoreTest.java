@@ -86,10 +86,15 @@ class MetadataStoreTest {
         Files.writeString(dir.resolve(lying + ".properties"), "path=/files/b.bin\nlength=49999\n");  // length disagrees
         Files.writeString(dir.resolve(noInfo + ".properties"), "path=/files/c.bin\nlength=50000\n");
         Files.writeString(dir.resolve(".tmp-123.part"), "half");
+        Files.setLastModifiedTime(dir.resolve(".tmp-123.part"), java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - MetadataStore.LEFTOVER_AGE_MILLIS - 60_000));
+        // another instance sharing the directory is writing this one right now: it stays
+        Files.writeString(dir.resolve(".tmp-456.part"), "being written");
         Files.writeString(dir.resolve("notes.properties"), "path=/x\n");
 
         MetadataStore reopened = new MetadataStore(dir, 1 << 20);
         assertFalse(Files.exists(dir.resolve(".tmp-123.part")));
+        assertTrue(Files.exists(dir.resolve(".tmp-456.part")));
         List<MetadataStore.Entry> all = reopened.loadAll();
         assertEquals(List.of(good), all.stream().map(MetadataStore.Entry::key).toList());
         assertFalse(Files.exists(dir.resolve(lying + ".info")));

@@ -52,6 +52,32 @@ class HttpTrackerTest {
     }
 
     @Test
+    void everyInstanceOfTheClusterIsListedFirstButNeverTheRequesterItself() throws Exception {
+        InetSocketAddress a = new InetSocketAddress("10.0.0.1", 6881);
+        InetSocketAddress b = new InetSocketAddress("10.0.0.2", 6881);
+        InetSocketAddress c = new InetSocketAddress("10.0.0.3", 7000);
+        HttpTracker cluster = new HttpTracker(new HttpTracker.Settings(Duration.ofSeconds(60), 100, 2, 50), KNOWN::equals,
+                local -> java.util.List.of(a, b, c), (h, p) -> { }, clock);
+        for (int i = 0; i < 5; i++) {   // leechers
+            cluster.announce(q(KNOWN, 7001 + i, ""), InetAddress.getByName("10.0.1." + i), InetAddress.getByName("10.0.0.1"));
+        }
+        Map<String, Object> r = decode(cluster.announce(q(KNOWN, 9000, ""), InetAddress.getByName("10.0.2.1"),
+                InetAddress.getByName("10.0.0.1")));
+        byte[] peers = (byte[]) r.get("peers");
+        assertEquals(6 * 5, peers.length, "the three bridges, then numwant=2 other peers");
+        assertArrayEquals(new byte[] {10, 0, 0, 1, 0x1a, (byte) 0xe1, 10, 0, 0, 2, 0x1a, (byte) 0xe1, 10, 0, 0, 3, 0x1b, 0x58},
+                java.util.Arrays.copyOf(peers, 18));
+        assertEquals(3L, r.get("complete"), "three seeds");
+        // a bridge announcing to another instance's tracker (e.g. through the load balancer) is not listed to itself
+        Map<String, Object> self = decode(cluster.announce(q(KNOWN, 6881, "").replace("left=100", "left=0"),
+                InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1")));
+        byte[] selfPeers = (byte[]) self.get("peers");
+        for (int i = 0; i < selfPeers.length; i += 6) {
+            assertTrue(!(selfPeers[i + 3] == 2 && selfPeers[i] == 10 && selfPeers[i + 2] == 0), "not itself");
+        }
+    }
+
+    @Test
     void unknownTorrentsAndBadRequestsGetAFailureReason() throws Exception {
         InetAddress me = InetAddress.getByName("10.0.0.7");
         assertTrue(new String((byte[]) decode(tracker.announce(q(OTHER, 7001, ""), me, me)).get("failure reason")).contains("unknown torrent"));

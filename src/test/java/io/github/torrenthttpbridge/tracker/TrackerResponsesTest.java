@@ -105,4 +105,22 @@ class TrackerResponsesTest {
         assertThrows(IllegalArgumentException.class, () -> new AnnounceRequest(req.infoHash(), new byte[19], 6881, 0, 0,
                 0, AnnounceRequest.Event.NONE, 50, 1));
     }
+
+    @Test
+    void theAnnounceAddressHostIsSentAsIpAndKeptAcrossEvents() throws Exception {
+        byte[] peerId = "-TB0100-abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
+        AnnounceRequest req = new AnnounceRequest(InfoHash.fromHex("0123456789abcdef0123456789abcdef01234567"), peerId,
+                51413, 0, 0, 0, AnnounceRequest.Event.STARTED, 50, 7, "seed2.example.org");
+        String q = TrackerClient.announceUri("http://t.example.org/announce", req).getRawQuery();
+        assertTrue(q.contains("&port=51413&") && q.endsWith("&ip=seed2.example.org&event=started"), q);
+        assertTrue(TrackerClient.announceUri("http://t.example.org/a", req.withEvent(AnnounceRequest.Event.STOPPED))
+                .getRawQuery().contains("&ip=seed2.example.org"));
+        String v6 = TrackerClient.announceUri("http://t.example.org/a", new AnnounceRequest(req.infoHash(), peerId, 1, 0, 0,
+                0, AnnounceRequest.Event.NONE, 50, 7, "2001:db8::1")).getRawQuery();
+        assertTrue(v6.endsWith("&ip=2001%3Adb8%3A%3A1"), v6);
+        assertTrue(!TrackerClient.announceUri("http://t.example.org/a", new AnnounceRequest(req.infoHash(), peerId, 1, 0, 0,
+                0, AnnounceRequest.Event.NONE, 50, 7)).getRawQuery().contains("ip="));
+        assertThrows(IllegalArgumentException.class, () -> new AnnounceRequest(req.infoHash(), peerId, 1, 0, 0, 0,
+                AnnounceRequest.Event.NONE, 50, 7, "a&b=c"));
+    }
 }
