@@ -19,8 +19,25 @@ import io.github.torrenthttpbridge.torrent.InfoHash;
  * by path and not yet by info hash (or the reverse), which only delays a tracker answer or a magnet link.
  */
 final class KnownTorrents {
-    /** A stored torrent (enough for a magnet link). */
-    record Known(String key, InfoHash infoHash, String name, long length) {
+    /**
+     * A stored torrent (enough for a magnet link): {@code hasV1} whether it has v1 hashes, {@code v2} its 32-byte v2
+     * info hash or null.
+     */
+    record Known(String key, InfoHash infoHash, String name, long length, boolean hasV1, byte[] v2) {
+    }
+
+    /** A stored entry's magnet facts; its info was read and checked when it was stored (or it would not load). */
+    static Known of(MetadataStore.Entry e) {
+        java.util.Map<String, Object> info = io.github.torrenthttpbridge.torrent.Bencode.decodeDictionary(e.info()).dictionary();
+        byte[] v2 = null;
+        if (info.containsKey("meta version")) {
+            try {
+                v2 = java.security.MessageDigest.getInstance("SHA-256").digest(e.info());
+            } catch (java.security.NoSuchAlgorithmException x) {
+                throw new IllegalStateException(x);
+            }
+        }
+        return new Known(e.key(), e.infoHash(), e.name(), e.length(), info.containsKey("pieces"), v2);
     }
 
     private final Map<String, Known> byPath = new ConcurrentHashMap<>();
@@ -28,7 +45,7 @@ final class KnownTorrents {
     private final Set<String> seenKeys = ConcurrentHashMap.newKeySet();
 
     void add(MetadataStore.Entry e) {
-        byPath.put(e.path(), new Known(e.key(), e.infoHash(), e.name(), e.length()));
+        byPath.put(e.path(), of(e));
         pathByHash.put(e.infoHash(), e.path());
         seenKeys.add(e.key());
     }

@@ -421,7 +421,7 @@ public final class SiteTorrents implements AutoCloseable {
             if (s.isPresent()) {
                 return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
             }
-            return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.infoHash(), k.name(), k.length(),
+            return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.hasV1() ? k.infoHash() : null, k.v2(), k.name(), k.length(),
                     address.trackers(), webSeeds(path)));
         } catch (IllegalStateException addressNotKnownYet) {
             return Optional.empty();
