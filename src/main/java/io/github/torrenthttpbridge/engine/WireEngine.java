@@ -62,9 +62,7 @@ public final class WireEngine implements PeerEngine {
     private final Choker choker;
     private final UploadRate rate;
     private final Semaphore pendingReads;
-    /** Every torrent under each of its swarm hashes. */
-    private final Map<InfoHash, SeedTorrent> torrents = new ConcurrentHashMap<>();
-    private final Map<InfoHash, byte[]> byReq2 = new ConcurrentHashMap<>();
+    private final SeedRegistry torrents = new SeedRegistry();
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger established = new AtomicInteger();
@@ -202,15 +200,7 @@ public final class WireEngine implements PeerEngine {
     @Override
     public Seeded seed(TorrentMetadata torrent, PieceSource pieces, List<List<String>> announceTiers) {
         SeedTorrent t = new SeedTorrent(torrent, pieces);
-        for (int i = 0; i < t.swarmHashes.size(); i++) {
-            if (torrents.putIfAbsent(t.swarmHashes.get(i), t) != null) {
-                for (int j = 0; j < i; j++) {
-                    torrents.remove(t.swarmHashes.get(j), t);
-                }
-                throw new IllegalStateException("already seeding " + t.swarmHashes.get(i));
-            }
-        }
-        t.req2.forEach((r, h) -> byReq2.put(r, h.bytes()));
+        torrents.add(t);
         if (announcer != null && !torrent.isPrivate()) {
             for (InfoHash h : t.swarmHashes) {
                 announcer.add(h, announceTiers);
@@ -223,15 +213,8 @@ public final class WireEngine implements PeerEngine {
     /** Stops seeding the torrent known by {@code infoHash} (any of its swarm hashes). */
     @Override
     public void remove(InfoHash infoHash) {
-        SeedTorrent t = torrents.get(infoHash);
+        SeedTorrent t = torrents.remove(infoHash);
         if (t == null) {
-            return;
-        }
-        boolean removed = false;
-        for (InfoHash h : t.swarmHashes) {
-            removed |= torrents.remove(h, t);
-        }
-        if (!removed) {
             return;
         }
         t.removed = true;
@@ -240,7 +223,6 @@ public final class WireEngine implements PeerEngine {
                 announcer.remove(h);
             }
         }
-        t.req2.keySet().forEach(byReq2::remove);
         for (PeerConnection c : t.peers) {
             c.close("torrent removed");
         }
@@ -354,11 +336,11 @@ public final class WireEngine implements PeerEngine {
     }
 
     SeedTorrent torrent(byte[] infoHash) {
-        return torrents.get(InfoHash.of(infoHash));
+        return torrents.get(infoHash);
     }
 
     byte[] infoHashForReq2(byte[] req2) {
-        return byReq2.get(InfoHash.of(req2));
+        return torrents.infoHashForReq2(req2);
     }
 
     long reserveUpload(int bytes) {
@@ -474,7 +456,7 @@ public final class WireEngine implements PeerEngine {
             return;
         }
         closed = true;
-        for (InfoHash h : Set.copyOf(torrents.keySet())) {
+        for (InfoHash h : torrents.hashes()) {
             remove(h);
         }
         for (PeerConnection c : connections) {
