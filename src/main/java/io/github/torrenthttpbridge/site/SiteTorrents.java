@@ -60,6 +60,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final MetadataStore store;
     private final HashJobs jobs;
     private final SharedJobs shared;
+    private final ClaimedHashing hashing;
     private final SeededTorrents seeded = new SeededTorrents();
     private final PremadeTorrents premade;
     private final LinkPreparer preparer;
@@ -104,6 +105,7 @@ public final class SiteTorrents implements AutoCloseable {
         this.shared = new SharedJobs(new HashClaims(options.metadataDir(), options.instanceId(), options.hashLease(), clock),
                 // looked at again on the preparer's thread: never on the claims' timer, whose renewals must not wait
                 path -> preparer.prepare(path));
+        this.hashing = new ClaimedHashing(store, jobs, shared);
         this.premade = new PremadeTorrents(bridge.originClient());
         shared.every(ADOPT_EVERY, () -> {
             int n = adoptStored();
@@ -229,66 +231,13 @@ public final class SiteTorrents implements AutoCloseable {
         return startJob(path, key, r.length(), progress -> hash(path, key, progress), e -> register(e, r));
     }
 
-    /**
-     * Queues {@code work} (hash, store, register) for {@code key}, to run under this instance's claim of it in the
-     * shared metadata directory; {@code ifStored} registers what another instance stored meanwhile instead.
-     */
     private TorrentStatus startJob(String path, String key, long length, HashJobs.Work work,
                                    java.util.function.Consumer<MetadataStore.Entry> ifStored) {
-        store.markPending(key, path);
-        HashJobs.Submitted s = jobs.submit(key, path, length,
-                progress -> claimAndHash(path, key, length, work, ifStored, progress),
-                () -> clearPendingUnlessElsewhere(key));
-        return switch (s.outcome()) {
-            case QUEUE_FULL -> {
-                clearPendingUnlessElsewhere(key);
-                yield new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
-                        "too many files are being hashed; try again later", null);
-            }
-            case STARTED, ALREADY_RUNNING -> TorrentStatus.hashing(path, s.job().progress.get());
-        };
+        return hashing.start(path, key, length, work, ifStored);
     }
 
-    /** The pending marker is shared by the cluster: it stays while another instance hashes the file. */
     private void clearPendingUnlessElsewhere(String key) {
-        if (shared.claims().heldElsewhere(key).isEmpty()) {
-            store.clearPending(key);
-        }
-    }
-
-    /**
-     * A job's work: claim the file for this instance in the shared metadata directory (another instance may hold
-     * it: then this job ends and the status shows that instance's progress), look once more whether its metadata
-     * was stored meanwhile, hash it while the claim is renewed, release the claim.
-     */
-    private void claimAndHash(String path, String key, long length, HashJobs.Work work,
-                              java.util.function.Consumer<MetadataStore.Entry> ifStored,
-                              java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress)
-            throws Exception {
-        Optional<SharedJobs.Held> claim = shared.claim(key, path, length);
-        if (claim.isEmpty()) {
-            LOG.info("{} is being hashed by another instance of the cluster", path);
-            return;
-        }
-        try {
-            // (a directory's key names every file's length and validator already; its entry holds the piece space's length)
-            Optional<MetadataStore.Entry> stored = store.load(key)
-                    .filter(e -> e.path().equals(path) && (path.endsWith("/") || e.length() == length));
-            if (stored.isPresent()) {
-                ifStored.accept(stored.get());   // another instance finished it just before our claim
-                return;
-            }
-            hashesRun.increment();
-            long[] counted = {0};
-            work.run(p -> {
-                claim.get().progress(p);
-                progress.accept(p);
-                bytesHashed.add(p.bytesDone() - counted[0]);
-                counted[0] = p.bytesDone();
-            });
-        } finally {
-            shared.release(claim.get());
-        }
+        hashing.clearPendingUnlessElsewhere(key);
     }
 
     /** A hashing job's work: make the info, store it, register it. */
@@ -482,14 +431,12 @@ public final class SiteTorrents implements AutoCloseable {
         return jobs.started();
     }
 
-    private final LongAdder hashesRun = new LongAdder();
-
     /**
      * How many files this instance has actually hashed (claimed in the shared metadata directory and read from the
      * origin) since creation; a job that found another instance hashing the file does not count.
      */
     public long hashesRun() {
-        return hashesRun.sum();
+        return hashing.hashesRun();
     }
 
     /** Files that other instances of the cluster are hashing, as far as this one has seen. */
@@ -509,11 +456,9 @@ public final class SiteTorrents implements AutoCloseable {
         return a == null ? 0 : a.sum();
     }
 
-    private final java.util.concurrent.atomic.LongAdder bytesHashed = new java.util.concurrent.atomic.LongAdder();
-
     /** Bytes read and hashed by background jobs since start. */
     public long bytesHashed() {
-        return bytesHashed.sum();
+        return hashing.bytesHashed();
     }
 
     /** Hashing jobs started and not finished: running or waiting for a free hasher. */
