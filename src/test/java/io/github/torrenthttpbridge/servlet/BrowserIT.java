@@ -60,7 +60,7 @@ class BrowserIT {
                 browser.get(demo.url().toString());
                 assertEquals("Downloads — torrent-http-bridge demo", browser.getTitle());
                 List<WebElement> items = browser.findElements(By.cssSelector("#downloads li"));
-                assertEquals(3, items.size());
+                assertEquals(4, items.size(), "three files and a folder");
                 for (WebElement li : items) {
                     WebElement file = li.findElement(By.cssSelector("a[href^='files/']"));
                     String name = file.getText();
@@ -72,7 +72,9 @@ class BrowserIT {
                             || magnet.getAttribute("href").startsWith("magnet:?xt=urn:btih:"), magnet.getAttribute("href"));
                     HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(URI.create(torrent.getAttribute("href")));
                     assertEquals(200, t.statusCode());
-                    assertEquals(name, TorrentMetadata.parse(t.body()).name());
+                    TorrentMetadata tm = TorrentMetadata.parse(t.body());
+                    assertEquals(name.endsWith("/") ? name.substring(0, name.length() - 1) : name, tm.name());
+                    assertEquals(name.endsWith("/"), tm.isMultiFile(), name);
                 }
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("demo-page.png"),
                         StandardCopyOption.REPLACE_EXISTING);
@@ -94,7 +96,7 @@ class BrowserIT {
                 assertTrue(navigatedTo(browser, expected), "F?magnet ends on " + expected);
 
                 browser.get(demo.url().resolve("/torrent-bridge/").toString());
-                assertEquals(3, browser.findElements(By.cssSelector("tr.torrent")).size());
+                assertEquals(4, browser.findElements(By.cssSelector("tr.torrent")).size());
                 assertEquals(1, browser.findElements(By.cssSelector("tr.totals")).size());
                 assertTrue(browser.findElement(By.cssSelector("tr.totals")).getText().contains("MiB"),
                         browser.findElement(By.cssSelector("tr.totals")).getText());
@@ -103,7 +105,7 @@ class BrowserIT {
                 assertTrue(sortBy.endsWith("?sort=uploaded"), sortBy);
                 browser.get(sortBy);
                 assertTrue(browser.getCurrentUrl().endsWith("?sort=uploaded"), browser.getCurrentUrl());
-                assertEquals(3, browser.findElements(By.cssSelector("tr.torrent")).size());
+                assertEquals(4, browser.findElements(By.cssSelector("tr.torrent")).size());
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("status-page.png"),
                         StandardCopyOption.REPLACE_EXISTING);
             } finally {
