@@ -7,11 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,17 +102,7 @@ public final class InstanceRegistry implements AutoCloseable {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             p.store(out, "torrent-http-bridge instance " + instanceId);
             Path target = dir.resolve(instanceId + ".peer");
-            Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
-            try {
-                Files.write(tmp, out.toByteArray());
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(target, out.toByteArray());
             readAtMillis = Long.MIN_VALUE;   // read again, with ourselves in it
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot publish this bridge's address in {}: {}", dir, e.toString());

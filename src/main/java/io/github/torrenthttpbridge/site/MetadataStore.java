@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -223,9 +221,9 @@ final class MetadataStore {
     }
 
     private void write(Entry e) throws IOException {
-        atomicWrite(file(e.key(), ".info"), e.info);
+        AtomicFiles.write(file(e.key(), ".info"), e.info);
         if (e.layers.length > 0) {
-            atomicWrite(file(e.key(), ".layers"), e.layers);
+            AtomicFiles.write(file(e.key(), ".layers"), e.layers);
         }
         Properties p = new Properties();
         p.setProperty("path", e.path());
@@ -239,7 +237,7 @@ final class MetadataStore {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p.store(out, "torrent-http-bridge metadata: the info dictionary is in " + e.key() + ".info");
-        atomicWrite(file(e.key(), ".properties"), out.toByteArray());
+        AtomicFiles.write(file(e.key(), ".properties"), out.toByteArray());
         deleteQuietly(file(e.key(), ".torrent"));
     }
 
@@ -254,7 +252,7 @@ final class MetadataStore {
     /** Records that a hashing job for {@code key} runs (best effort). */
     void markPending(String key, String path) {
         try {
-            atomicWrite(file(key, ".pending"), path.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(file(key, ".pending"), path.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.debug("cannot record the hashing job of {}: {}", path, e.toString());
         }
@@ -326,20 +324,6 @@ final class MetadataStore {
             throw new IllegalArgumentException("not a metadata key: " + key);
         }
         return dir.resolve(key + suffix);
-    }
-
-    private static void atomicWrite(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private static void deleteQuietly(Path f) {
