@@ -78,6 +78,18 @@ class DhtDiscoveryIT {
 
     @Test
     void libtorrentFindsTheBridgeThroughTheDht() throws Exception {
+        findThroughTheDht(io.github.torrenthttpbridge.torrent.TorrentVersion.V1, (t, torrent) -> List.of("--torrent", torrent.toString()));
+    }
+
+    /** A hybrid is announced under its v2 hash too: a client with only a v2 magnet (urn:btmh) finds the bridge. */
+    @Test
+    void aV2MagnetFindsAHybridThroughTheDht() throws Exception {
+        findThroughTheDht(io.github.torrenthttpbridge.torrent.TorrentVersion.HYBRID, (t, torrent) -> List.of("--magnet",
+                "magnet:?xt=urn:btmh:1220" + java.util.HexFormat.of().formatHex(t.v2InfoHash().orElseThrow()) + "&dn=dht.bin"));
+    }
+
+    private void findThroughTheDht(io.github.torrenthttpbridge.torrent.TorrentVersion version,
+                                   java.util.function.BiFunction<TorrentMetadata, Path, List<String>> source) throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         byte[] data = new byte[16 * 1024 * 1024];
         new Random(16).nextBytes(data);
@@ -85,7 +97,8 @@ class DhtDiscoveryIT {
         Files.write(file, data);
         TorrentMetadata t;
         try (InputStream in = Files.newInputStream(file)) {
-            t = TorrentCreator.create(in, data.length, "dht.bin", TorrentCreator.Options.defaults(), ProgressListener.NONE);
+            t = TorrentCreator.create(in, data.length, "dht.bin", TorrentCreator.Options.defaults().withVersion(version),
+                    ProgressListener.NONE);
         }
         Path torrent = dir.resolve("dht.torrent");
         Files.write(torrent, t.encoded());
@@ -104,9 +117,11 @@ class DhtDiscoveryIT {
         assertEquals(40, nodeId.length());
 
         Path save = Files.createDirectories(dir.resolve("dl"));
-        Processes.Result r = Processes.run(inNs("/usr/bin/python3", Processes.python("leech.py"), "--torrent", torrent.toString(),
-                "--save", save.toString(), "--listen", ADDR + ":0", "--dht-bootstrap", ADDR + ":" + routerPort,
-                "--timeout", "90"), Duration.ofSeconds(120));
+        List<String> leech = new ArrayList<>(inNs("/usr/bin/python3", Processes.python("leech.py")));
+        leech.addAll(source.apply(t, torrent));
+        leech.addAll(List.of("--save", save.toString(), "--listen", ADDR + ":0", "--dht-bootstrap", ADDR + ":" + routerPort,
+                "--timeout", "90"));
+        Processes.Result r = Processes.run(leech, Duration.ofSeconds(120));
         assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr() + "\nbridge:\n" + bridge.stderr());
         assertEquals("true", r.json("found_via_dht"), r.lastLine());
         assertTrue(r.lastLine().contains("\"" + ADDR + ":" + torrentPort + "\": [\"dht\"]"),
