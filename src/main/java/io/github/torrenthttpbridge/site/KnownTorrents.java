@@ -28,6 +28,10 @@ final class KnownTorrents {
 
     /** A stored entry's magnet facts; its info was read and checked when it was stored (or it would not load). */
     static Known of(MetadataStore.Entry e) {
+        if (!contains(e.info(), META_VERSION)) {
+            // no "meta version" key anywhere: a v1 torrent (most are), known without decoding its info at start-up
+            return new Known(e.key(), e.infoHash(), e.name(), e.length(), true, null);
+        }
         java.util.Map<String, Object> info = io.github.torrenthttpbridge.torrent.Bencode.decodeDictionary(e.info()).dictionary();
         byte[] v2 = null;
         if (info.containsKey("meta version")) {
@@ -38,6 +42,17 @@ final class KnownTorrents {
             }
         }
         return new Known(e.key(), e.infoHash(), e.name(), e.length(), info.containsKey("pieces"), v2);
+    }
+
+    private static final byte[] META_VERSION = "12:meta versioni".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean contains(byte[] b, byte[] what) {
+        for (int i = 0; i + what.length <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private final Map<String, Known> byPath = new ConcurrentHashMap<>();

@@ -45,7 +45,7 @@ public final class PieceVerifier {
             byte[] root = Merkle.rootOfData(data, off, fileBytes, Merkle.leafCount(Merkle.blocks(file.length())));
             return file.rootEquals(root, 0);
         }
-        byte[] layer = torrent.pieceLayer(f).orElse(null);
+        byte[] layer = torrent.layerOf(f);
         if (layer == null) {
             return false;
         }

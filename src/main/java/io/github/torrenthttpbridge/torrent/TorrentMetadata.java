@@ -238,6 +238,11 @@ public final class TorrentMetadata {
         return l == null ? java.util.Optional.empty() : java.util.Optional.of(l.clone());
     }
 
+    /** The piece layer itself, not a copy (for verifying in this package: a layer is up to megabytes), or null. */
+    byte[] layerOf(int fileIndex) {
+        return layers.get(fileIndex);
+    }
+
     /** Index in {@link #files()} of the v2 file whose pieces root is {@code root[off, off+32)}, or -1. */
     public int fileByRoot(byte[] root, int off) {
         for (int i = 0; i < files.size(); i++) {
