@@ -93,8 +93,11 @@ public final class TrackerClient implements AutoCloseable {
 
     private CompletableFuture<byte[]> get(URI url, String host, int hops, long deadline) {
         long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        // Connection: close -- trackers such as opentracker answer HTTP/1.1 without "Connection: close" and then close
+        // the socket; a pooled connection reused for the next announce would fail with EOF before the request is sent.
+        // Announces are minutes apart per torrent, so keep-alive buys nothing.
         Request req = http.newRequest(url).method(HttpMethod.GET).timeout(left, TimeUnit.MILLISECONDS)
-                .headers(h -> h.put(HttpHeader.ACCEPT_ENCODING, "identity"));
+                .headers(h -> h.put(HttpHeader.ACCEPT_ENCODING, "identity").put(HttpHeader.CONNECTION, "close"));
         return new CompletableResponseListener(req, config.maxResponseBytes()).send().thenCompose(r -> {
             int status = r.getStatus();
             if (status >= 300 && status < 400 && r.getHeaders().get(HttpHeader.LOCATION) != null) {

@@ -71,6 +71,12 @@ public class OpentrackerIT {
             assertTrue(leech.peers().contains(new InetSocketAddress("127.0.0.1", 7001)),
                     "the seed is listed to the leecher: " + leech.peers());
             assertEquals(1, leech.seeders());
+            // opentracker closes each connection after answering (HTTP/1.1, no "Connection: close"): back-to-back
+            // announces must not be sent on a connection it has already closed
+            for (int i = 0; i < 30; i++) {
+                AnnounceResult again = client.announce(url, request(LISTED, 7002, 1000)).get(10, TimeUnit.SECONDS);
+                assertEquals(1, again.seeders(), "announce " + i);
+            }
             ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> client.announce(url, request(UNLISTED, 7001, 0)).get(10, TimeUnit.SECONDS));
             assertTrue(refused.getCause() instanceof TrackerException
