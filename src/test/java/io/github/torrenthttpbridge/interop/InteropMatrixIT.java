@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.github.torrenthttpbridge.testing.Digests;
@@ -21,25 +22,53 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The interop matrix: the demo site (32 MiB file, web seeds off, so every byte comes over BitTorrent from the
- * bridge, the only seed) and real clients finding it by tracker, DHT or magnet. Everything runs inside a
- * network namespace (see {@link Netns}) with a private DHT router. Prints a table and writes
- * target/interop-matrix.md; every cell must pass.
+ * The interop matrix: the demo site (a 32 MiB file and a folder of two files, web seeds off, so every byte comes
+ * over BitTorrent from the bridge, the only seed) and real clients finding it by tracker, DHT or magnet. Everything
+ * runs inside a network namespace (see {@link Netns}) with a private DHT router. Prints a table and writes
+ * target/interop-matrix.md; every cell must pass, every file byte-identical to the site's.
  */
 @Timeout(value = 900, unit = TimeUnit.SECONDS)
 class InteropMatrixIT {
     static final String A = Netns.ADDR;
     static final String FILE = "demo-32m.iso";
+    static final String FOLDER = "release-1.0";
     static final Path WEBTORRENT = Path.of("target", "webtorrent-cli", "node_modules", ".bin", "webtorrent").toAbsolutePath();
-    /**
-     * Cells that fail today, reported in the table with the reason instead of failing the build. The issue that
-     * asks for the matrix stays open while this is not empty.
-     */
-    static final java.util.Map<String, String> KNOWN_FAILING = java.util.Map.of();
     @TempDir
     Path dir;
 
     record Cell(String client, String version, String path, double seconds, String result) {
+    }
+
+    /** What a download must produce: SHA-256 by path below the download directory. */
+    record Expected(Map<String, String> sha256) {
+        static Expected of(Path files, String torrentName) throws Exception {
+            Path root = files.resolve(torrentName);
+            Map<String, String> m = new java.util.TreeMap<>();
+            if (Files.isRegularFile(root)) {
+                m.put(torrentName, Digests.sha256(root));
+            } else {
+                try (var walk = Files.walk(root)) {
+                    for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                        m.put(files.relativize(f).toString(), Digests.sha256(f));
+                    }
+                }
+            }
+            return new Expected(Map.copyOf(m));
+        }
+
+        /** Null when every file is there with the right bytes, else what is wrong. */
+        String check(Path dir) throws Exception {
+            for (var e : sha256.entrySet()) {
+                Path f = dir.resolve(e.getKey());
+                if (!Files.isRegularFile(f)) {
+                    return e.getKey() + " missing";
+                }
+                if (!Digests.sha256(f).equals(e.getValue())) {
+                    return e.getKey() + " differs";
+                }
+            }
+            return null;
+        }
     }
 
     @Test
@@ -60,22 +89,19 @@ class InteropMatrixIT {
                     "--param", "torrent-bridge.webseed=false",
                     "--param", "torrent-bridge.metadata-dir=" + dir.resolve("metadata")));
             site.await("torrent port: (\\d+)", Duration.ofSeconds(60));
-            Path torrent = dir.resolve(FILE + ".torrent");
             String base = "http://" + A + ":8080/files/" + FILE;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            String code = "";
-            while (!code.equals("200") && System.nanoTime() < deadline) {
-                code = ns.run(List.of("curl", "-s", "-o", torrent.toString(), "-w", "%{http_code}", base + "?torrent"),
-                        Duration.ofSeconds(20)).stdout().strip();
-                Thread.sleep(300);
-            }
-            assertTrue(code.equals("200"), "torrent not ready: " + code + "\n" + site.stderr());
+            Path torrent = fetchTorrent(ns, base + "?torrent", dir.resolve(FILE + ".torrent"), site);
+            Path folderTorrent = fetchTorrent(ns, "http://" + A + ":8080/files/" + FOLDER + "/?torrent",
+                    dir.resolve(FOLDER + ".torrent"), site);
+            TorrentMetadata folderMeta = TorrentMetadata.parse(Files.readAllBytes(folderTorrent));
+            assertTrue(folderMeta.files().size() == 2 && folderMeta.webSeeds().isEmpty(), "folder torrent: " + folderMeta.files());
             TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(torrent));
             assertTrue(t.webSeeds().isEmpty(), "web seeds are off for the matrix");
             String magnet = ns.run(List.of("curl", "-s", base + "?magnet"), Duration.ofSeconds(20)).stdout().strip();
             assertTrue(magnet.contains("&tr=") && !magnet.contains("&ws="), magnet);
             String bareMagnet = "magnet:?xt=urn:btih:" + t.infoHash().hex() + "&dn=" + FILE;
-            String expected = Digests.sha256(data.resolve("files").resolve(FILE));
+            Expected expected = Expected.of(data.resolve("files"), FILE);
+            Expected folder = Expected.of(data.resolve("files"), FOLDER);
             Thread.sleep(2000);  // let the bridge's first DHT announce reach the router
             siteLog = site;
 
@@ -85,6 +111,8 @@ class InteropMatrixIT {
                     "--dht-bootstrap", A + ":" + router), expected, "lt3"));
             cells.add(cell("libtorrent (python)", lt, ".torrent via tracker", () -> lt(ns, "--torrent", torrent.toString()), expected, "lt1"));
             cells.add(cell("libtorrent (python)", lt, "magnet via tracker", () -> lt(ns, "--magnet", magnet), expected, "lt2"));
+            cells.add(cell("libtorrent (python)", lt, "folder .torrent via tracker", () -> lt(ns, "--torrent", folderTorrent.toString()),
+                    folder, "lt4"));
 
             String aria = Processes.run(List.of("aria2c", "--version"), Duration.ofSeconds(10)).stdout().lines().findFirst().orElse("?")
                     .replace("aria2 version ", "");
@@ -92,49 +120,67 @@ class InteropMatrixIT {
             cells.add(cell("aria2c", aria, ".torrent via DHT (--dht-entry-point)", () -> aria(ns, torrent, "--enable-dht=true",
                     "--dht-entry-point=" + A + ":" + router, "--bt-exclude-tracker=*",
                     "--dht-file-path=" + dir.resolve("aria-dht.dat")), expected, "aria2"));
+            cells.add(cell("aria2c", aria, "folder .torrent via tracker", () -> aria(ns, folderTorrent, "--enable-dht=false"), folder, "aria3"));
 
             String tr = Processes.run(List.of("transmission-cli", "--version"), Duration.ofSeconds(10)).stderr().strip()
                     .replace("transmission-cli ", "");
-            cells.add(cell("transmission-cli", tr.isEmpty() ? "3.00" : tr, ".torrent via tracker", () -> polled(ns,
-                    List.of("transmission-cli", "-w", "%DIR%", "-g", dir.resolve("tr-config").toString(), "-p", "51413", "-M",
-                            torrent.toString()), expected), expected, "tr"));
+            for (var c : List.of(Map.entry(torrent, expected), Map.entry(folderTorrent, folder))) {
+                boolean isFolder = c.getKey() == folderTorrent;
+                cells.add(cell("transmission-cli", tr.isEmpty() ? "3.00" : tr, (isFolder ? "folder " : "") + ".torrent via tracker",
+                        () -> polled(ns, List.of("transmission-cli", "-w", "%DIR%", "-g", dir.resolve(isFolder ? "tr-config2" : "tr-config").toString(),
+                                "-p", "51413", "-M", c.getKey().toString()), c.getValue()), c.getValue(), isFolder ? "tr2" : "tr"));
+            }
 
             String wt = Files.isExecutable(WEBTORRENT)
                     ? Processes.run(List.of(WEBTORRENT.toString(), "--version"), Duration.ofSeconds(20)).stdout().strip() : "missing";
-            cells.add(cell("webtorrent-cli", wt, ".torrent via tracker", () -> {
-                if (!Files.isExecutable(WEBTORRENT)) {
-                    throw new AssertionError("webtorrent-cli is not installed at " + WEBTORRENT + " (.ci/run installs it)");
-                }
-                return polled(ns, List.of(WEBTORRENT.toString(), "download", torrent.toString(), "-o", "%DIR%", "-q"), expected);
-            }, expected, "wt"));
+            for (var c : List.of(Map.entry(torrent, expected), Map.entry(folderTorrent, folder))) {
+                boolean isFolder = c.getKey() == folderTorrent;
+                cells.add(cell("webtorrent-cli", wt, (isFolder ? "folder " : "") + ".torrent via tracker", () -> {
+                    if (!Files.isExecutable(WEBTORRENT)) {
+                        throw new AssertionError("webtorrent-cli is not installed at " + WEBTORRENT + " (.ci/run installs it)");
+                    }
+                    polled(ns, List.of(WEBTORRENT.toString(), "download", c.getKey().toString(), "-o", "%DIR%", "-q"), c.getValue());
+                }, c.getValue(), isFolder ? "wt2" : "wt"));
+            }
+
+            String qbt = Processes.run(List.of("qbittorrent-nox", "--version"), Duration.ofSeconds(20)).stdout().strip()
+                    .replace("qBittorrent v", "");
+            cells.add(cell("qbittorrent-nox", qbt, ".torrent via tracker", () -> qbittorrent(ns, torrent, expected), expected, "qbt1"));
+            cells.add(cell("qbittorrent-nox", qbt, "folder .torrent via tracker", () -> qbittorrent(ns, folderTorrent, folder), folder, "qbt2"));
+
+            String rt = Processes.run(List.of("rtorrent", "-h"), Duration.ofSeconds(20)).stdout().lines()
+                    .filter(l -> l.contains("version")).findFirst().orElse("?").replaceAll(".*version ([0-9.]+[0-9]).*", "$1");
+            cells.add(cell("rtorrent", rt, ".torrent via tracker", () -> rtorrent(ns, torrent, expected), expected, "rt1"));
+            cells.add(cell("rtorrent", rt, "folder .torrent via tracker", () -> rtorrent(ns, folderTorrent, folder), folder, "rt2"));
         }
         StringBuilder table = new StringBuilder("| client | version | discovery | seconds | result |\n|---|---|---|---|---|\n");
         for (Cell c : cells) {
-            String known = c.result().equals("ok") ? null : KNOWN_FAILING.get(c.client());
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s |%n", c.client(), c.version(), c.path(), c.seconds(),
-                    known == null ? c.result() : "FAILED (known, issue open: " + known + ")"));
+                    c.result()));
         }
         System.out.println(table);
         Files.writeString(Path.of("target", "interop-matrix.md"), table.toString());
         Files.writeString(Path.of("target", "interop-matrix-failures.txt"), details.toString());
-        for (Cell c : cells) {
-            String known = KNOWN_FAILING.get(c.client());
-            assertTrue(c.result().equals("ok") || known != null, table.toString());
-        }
+        assertTrue(cells.stream().allMatch(c -> c.result().equals("ok")), table + "\n" + details);
     }
 
     private Path current;
     private final StringBuilder details = new StringBuilder();
     private Processes.Background siteLog;
 
-    private Cell cell(String client, String version, String path, Callable<String> run, String expectedSha, String tag) {
+    /** A download that returns once the files are complete (or throws why not). */
+    interface Download {
+        void run() throws Exception;
+    }
+
+    private Cell cell(String client, String version, String path, Download run, Expected expected, String tag) {
         long start = System.nanoTime();
         String result;
         try {
             current = Files.createDirectories(dir.resolve("dl-" + tag));
-            String file = run.call();
-            Path got = current.resolve(file);
-            result = Files.isRegularFile(got) && Digests.sha256(got).equals(expectedSha) ? "ok" : "FAILED: bytes differ or missing";
+            run.run();
+            String wrong = expected.check(current);
+            result = wrong == null ? "ok" : "FAILED: " + wrong;
         } catch (Throwable e) {
             String m = String.valueOf(e.getMessage()).replace('\n', ' ').replace('|', '/');
             details.append("== ").append(client).append(" / ").append(path).append("\n").append(e.getMessage()).append("\n");
@@ -143,7 +189,20 @@ class InteropMatrixIT {
         return new Cell(client, version, path, (System.nanoTime() - start) / 1e9, result);
     }
 
-    private String lt(Netns ns, String... args) throws Exception {
+    private Path fetchTorrent(Netns ns, String url, Path to, Processes.Background site) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String code = "";
+        while (!code.equals("200") && System.nanoTime() < deadline) {
+            code = ns.run(List.of("curl", "-s", "-o", to.toString(), "-w", "%{http_code}", url), Duration.ofSeconds(20)).stdout().strip();
+            if (!code.equals("200")) {
+                Thread.sleep(300);
+            }
+        }
+        assertTrue(code.equals("200"), url + " not ready: " + code + "\n" + site.stderr());
+        return to;
+    }
+
+    private void lt(Netns ns, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", Processes.python("leech.py"), "--save", current.toString(),
                 "--listen", A + ":0", "--timeout", "90"));
         cmd.addAll(List.of(args));
@@ -152,14 +211,13 @@ class InteropMatrixIT {
             String site = siteLog == null ? "" : siteLog.stderr();
             throw new AssertionError(r.lastLine() + "\nleecher: " + tail(r.stderr()) + "\nsite: " + tail(site));
         }
-        return FILE;
     }
 
     static String tail(String s) {
         return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
     }
 
-    private String aria(Netns ns, Path torrent, String... args) throws Exception {
+    private void aria(Netns ns, Path torrent, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("aria2c", "--dir=" + current, "--seed-time=0", "--bt-enable-lpd=false",
                 "--enable-peer-exchange=false", "--listen-port=6891-6899", "--dht-listen-port=6900-6910", "--console-log-level=warn",
                 "--summary-interval=0", "--bt-stop-timeout=90", "--check-certificate=false"));
@@ -169,24 +227,50 @@ class InteropMatrixIT {
         if (r.exitCode() != 0) {
             throw new AssertionError("aria2c exit " + r.exitCode() + ": " + r.stdout() + r.stderr());
         }
-        return FILE;
     }
 
-    /** Clients that keep seeding: run in the background until the file is complete and correct, then stop them. */
-    private String polled(Netns ns, List<String> template, String expectedSha) throws Exception {
+    /** Clients that keep seeding: run in the background until every file is complete and correct, then stop them. */
+    private void polled(Netns ns, List<String> template, Expected expected) throws Exception {
         List<String> cmd = template.stream().map(s -> s.replace("%DIR%", current.toString())).toList();
-        Path target = current.resolve(FILE);
-        long size = 32L * 1024 * 1024;
-        long deadline = System.nanoTime() + Duration.ofSeconds(KNOWN_FAILING.containsKey(cmd.get(0)) ? 30 : 90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         try (Processes.Background p = ns.start(cmd)) {
+            String wrong = "not started";
             while (System.nanoTime() < deadline) {
-                if (Files.isRegularFile(target) && Files.size(target) == size && Digests.sha256(target).equals(expectedSha)) {
-                    return FILE;
+                if ((wrong = expected.check(current)) == null) {
+                    return;
+                }
+                if (!p.isAlive()) {
+                    throw new AssertionError(cmd.get(0) + " ended early (" + wrong + "): " + tail(p.stderr()));
                 }
                 Thread.sleep(300);
             }
-            String err = p.stderr();
-            throw new AssertionError("not complete in time: " + (err.length() > 3000 ? err.substring(err.length() - 3000) : err));
+            throw new AssertionError("not complete in time (" + wrong + "): " + tail(p.stderr()));
         }
+    }
+
+    /**
+     * qBittorrent with a private profile: legal notice accepted, DHT/LSD/PeX off (the tracker is the only way to the
+     * bridge), several connections per IP allowed (everything here shares one address), the torrent on the command line.
+     */
+    private void qbittorrent(Netns ns, Path torrent, Expected expected) throws Exception {
+        Path profile = current.resolveSibling(current.getFileName() + "-profile");
+        Path config = Files.createDirectories(profile.resolve("qBittorrent").resolve("config"));
+        Files.writeString(config.resolve("qBittorrent.conf"), String.join("\n",
+                "[LegalNotice]", "Accepted=true", "",
+                "[BitTorrent]", "Session\\DHTEnabled=false", "Session\\LSDEnabled=false", "Session\\PeXEnabled=false",
+                "Session\\MultiConnectionsPerIp=true", "",
+                "[Preferences]", "WebUI\\Address=127.0.0.1", "WebUI\\LocalHostAuth=true", ""));
+        polled(ns, List.of("qbittorrent-nox", "--profile=" + profile, "--webui-port=6921", "--torrenting-port=6920",
+                "--save-path=%DIR%", "--skip-dialog=true", torrent.toString()), expected);
+    }
+
+    /** rtorrent as a daemon ({@code system.daemon.set}, no terminal) with DHT, PEX and UDP trackers off. */
+    private void rtorrent(Netns ns, Path torrent, Expected expected) throws Exception {
+        Path session = Files.createDirectories(current.resolveSibling(current.getFileName() + "-session"));
+        Path rc = session.resolveSibling(current.getFileName() + ".rc");
+        Files.writeString(rc, String.join("\n", "system.daemon.set = true", "directory.default.set = " + current,
+                "session.path.set = " + session, "network.port_range.set = 6930-6939", "network.port_random.set = no",
+                "dht.mode.set = disable", "protocol.pex.set = no", "trackers.use_udp.set = no", ""));
+        polled(ns, List.of("rtorrent", "-n", "-o", "import=" + rc, torrent.toString()), expected);
     }
 }
