@@ -29,7 +29,7 @@ import io.github.torrenthttpbridge.tracker.TrackerClient;
  * MiB. When more torrents are due than the rate allows, they wait their turn in order of due time: with N torrents and
  * a DHT rate of R per second, each is re-announced at most every N / R seconds.
  *
- * <p>Trackers: http and https only (UDP trackers, BEP 15, are skipped), and never those matching
+ * <p>Trackers: http, https and udp (BEP 15); never those matching
  * {@link #doNotAnnounceTo(Predicate)}. The first announce to a tracker says {@code started}; {@link #remove} sends a
  * best-effort {@code stopped} to the tracker last announced to (queued, rate-limited, at most
  * {@value AnnounceSchedule#MAX_STOPPED_QUEUE} waiting). {@link #close()} sends none.

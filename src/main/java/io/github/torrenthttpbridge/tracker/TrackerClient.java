@@ -1,5 +1,6 @@
 package io.github.torrenthttpbridge.tracker;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Announces to HTTP(S) trackers (BEP 3; compact peers BEP 23, {@code peers6} BEP 7) over one shared Jetty
  * {@link HttpClient}: bounded connections and queue per tracker, a hard deadline per announce, answers capped in size
  * and parsed by our bounded bencoder, redirects followed only a few times and only to the same host. UDP trackers
- * (BEP 15) are not supported: {@link #supports(String)} says which URLs are.
+ * (BEP 15) through one datagram socket, opened on the first {@code udp://} announce ({@link UdpTrackerClient}).
  */
 public final class TrackerClient implements AutoCloseable {
     static final String USER_AGENT = "torrent-http-bridge";
@@ -30,6 +31,8 @@ public final class TrackerClient implements AutoCloseable {
     private final HttpClient http;
     private final LongAdder sent = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private UdpTrackerClient udp;
+    private boolean closed;
 
     public TrackerClient(TrackerClientConfig config) {
         this.config = config;
@@ -59,10 +62,18 @@ public final class TrackerClient implements AutoCloseable {
         return config;
     }
 
-    /** Whether this client can announce to {@code announceUrl} (http and https; not udp). */
+    /** Whether this client can announce to {@code announceUrl} (http, https and udp). */
     public static boolean supports(String announceUrl) {
+        return isHttp(announceUrl) || isUdp(announceUrl);
+    }
+
+    private static boolean isHttp(String announceUrl) {
         String s = announceUrl == null ? "" : announceUrl.toLowerCase(Locale.ROOT);
         return s.startsWith("http://") || s.startsWith("https://");
+    }
+
+    private static boolean isUdp(String announceUrl) {
+        return announceUrl != null && announceUrl.toLowerCase(Locale.ROOT).startsWith("udp://");
     }
 
     /**
@@ -71,24 +82,49 @@ public final class TrackerClient implements AutoCloseable {
      * I/O error, or a {@link TimeoutException} once {@link TrackerClientConfig#requestTimeout()} has passed.
      */
     public CompletableFuture<AnnounceResult> announce(String announceUrl, AnnounceRequest request) {
-        URI url;
+        CompletableFuture<AnnounceResult> answer;
         try {
-            url = announceUri(announceUrl, request);
-        } catch (TrackerException e) {
+            answer = isUdp(announceUrl) ? udp().announce(udpUri(announceUrl), request) : http(announceUrl, request);
+        } catch (TrackerException | IOException e) {
             failed.increment();
             return CompletableFuture.failedFuture(e);
         }
-        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-        return get(url, url.getHost(), 0, deadline)
-                .thenApply(body -> {
-                    try {
-                        return TrackerResponses.parse(body);
-                    } catch (TrackerException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                })
-                .orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+        return answer.orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> (e == null ? sent : failed).increment());
+    }
+
+    private CompletableFuture<AnnounceResult> http(String announceUrl, AnnounceRequest request) throws TrackerException {
+        URI url = announceUri(announceUrl, request);
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        return get(url, url.getHost(), 0, deadline).thenApply(body -> {
+            try {
+                return TrackerResponses.parse(body);
+            } catch (TrackerException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    private static URI udpUri(String announceUrl) throws TrackerException {
+        try {
+            URI u = new URI(announceUrl);
+            if (u.getHost() == null || u.getPort() < 1) {
+                throw new TrackerException("UDP tracker URL needs a host and a port: " + announceUrl);
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new TrackerException("malformed tracker URL: " + announceUrl, e);
+        }
+    }
+
+    private synchronized UdpTrackerClient udp() throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        if (udp == null) {
+            udp = new UdpTrackerClient(config);
+        }
+        return udp;
     }
 
     private CompletableFuture<byte[]> get(URI url, String host, int hops, long deadline) {
@@ -121,7 +157,7 @@ public final class TrackerClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new TrackerException("tracker redirected more than "
                     + config.maxRedirects() + " times"));
         }
-        if (!supports(to.toString()) || to.getHost() == null || !to.getHost().equalsIgnoreCase(host)) {
+        if (!isHttp(to.toString()) || to.getHost() == null || !to.getHost().equalsIgnoreCase(host)) {
             return CompletableFuture.failedFuture(new TrackerException("tracker redirected to another host ("
                     + to.getHost() + "); not followed"));
         }
@@ -130,7 +166,7 @@ public final class TrackerClient implements AutoCloseable {
 
     /** The announce URL with BEP 3's parameters appended (after any query the URL already has, e.g. a passkey). */
     static URI announceUri(String announceUrl, AnnounceRequest r) throws TrackerException {
-        if (!supports(announceUrl)) {
+        if (!isHttp(announceUrl)) {
             throw new TrackerException("not an http(s) tracker: " + announceUrl);
         }
         StringBuilder q = new StringBuilder(announceUrl.length() + 200).append(announceUrl);
@@ -190,8 +226,19 @@ public final class TrackerClient implements AutoCloseable {
         return failed.sum();
     }
 
+    /** UDP exchanges waiting for an answer (0 when idle: none is left behind by a timeout or an error). */
+    synchronized int udpInFlight() {
+        return udp == null ? 0 : udp.inFlight();
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (udp != null) {
+                udp.close();
+            }
+        }
         try {
             http.stop();
         } catch (Exception e) {

@@ -43,7 +43,7 @@ class AnnouncerTest {
 
         @Override
         public boolean supports(String url) {
-            return url.startsWith("http");
+            return io.github.torrenthttpbridge.tracker.TrackerClient.supports(url);
         }
 
         @Override
@@ -207,10 +207,11 @@ class AnnouncerTest {
         Announcer a = announcer(AnnouncerConfig.builder().firstAnnounceSpread(Duration.ZERO).build());
         a.doNotAnnounceTo(url -> url.startsWith("http://site.example/torrent-bridge/"));
         a.add(hash(1), List.of(List.of("http://site.example/torrent-bridge/announce"),
-                List.of("udp://tracker.example:6969", "http://ext.example/announce")));
-        a.add(hash(2), List.of(List.of("http://site.example/torrent-bridge/announce")));
+                List.of("wss://tracker.example/announce", "http://ext.example/announce")));
+        a.add(hash(2), List.of(List.of("http://site.example/torrent-bridge/announce"), List.of("udp://tracker.example:6969")));
         run(a, Duration.ofSeconds(2));
-        assertEquals(List.of("http://ext.example/announce"), urls());
+        assertEquals(java.util.Set.of("http://ext.example/announce", "udp://tracker.example:6969"), java.util.Set.copyOf(urls()),
+                "the site's own tracker and a WebTorrent (wss) tracker are skipped; http and udp are announced to");
         assertEquals(2, dht.calls.size(), "the DHT still announces both");
     }
 
