@@ -63,7 +63,7 @@ final class UdpTrackerClient implements AutoCloseable {
         final ByteBuffer packet;
         final int expectedAction;
         final CompletableFuture<ByteBuffer> answer = new CompletableFuture<>();
-        ScheduledFuture<?> resend;
+        volatile ScheduledFuture<?> resend;
 
         Exchange(int tid, InetSocketAddress to, ByteBuffer packet, int expectedAction) {
             this.tid = tid;
@@ -73,6 +73,9 @@ final class UdpTrackerClient implements AutoCloseable {
         }
 
         void send(long delayMillis, long deadline) {
+            if (answer.isDone()) {
+                return;
+            }
             try {
                 channel.send(packet.duplicate(), to);
             } catch (IOException e) {
