@@ -86,12 +86,15 @@ peers_seen = {}
 conn_last = {}      # "ip:port" of a connection -> its last total_download
 bytes_by_ip = {}    # payload+protocol bytes received from each peer IP, over all its connections
 errors = []
+disconnects = []   # why libtorrent closed peer connections (the first 20)
 first_byte = None
 first_connect = None
 last_report = 0
 last_dht = time.time()
 while True:
     for al in ses.pop_alerts():
+        if isinstance(al, lt.peer_disconnected_alert) and len(disconnects) < 20:
+            disconnects.append("%.2fs %s" % (time.time() - start, al.message()))
         if isinstance(al, lt.peer_connect_alert) and first_connect is None:
             first_connect = time.time()
         if isinstance(al, lt.hash_failed_alert):
@@ -146,6 +149,7 @@ print(json.dumps({
     "total_wanted": st.total_wanted,
     "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),
     "hash_failures": hash_failures,
+    "disconnects": disconnects,
     "peers_seen": peers_seen,
     # bytes received from each peer IP (libtorrent's per-peer total_download, summed over its connections,
     # sampled every 50 ms: a connection's last bytes before it closed may be missed)

@@ -337,6 +337,18 @@ public final class TorrentBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #connectTo} for a peer that was just told of the bridge (it announced to the built-in tracker):
+     * dialed only if it has not connected by itself within a few seconds, so that the two sides do not open two
+     * connections at once (libtorrent then closes both and waits a minute before trying again).
+     */
+    public void offerPeer(InfoHash infoHash, InetSocketAddress peer) {
+        SeedHandle h = get(infoHash).orElse(null);
+        if (!closed && h != null && h.state() == SeedState.SEEDING) {
+            engine.offer(infoHash, peer);
+        }
+    }
+
     /** The torrent seeded under {@code infoHash}: its info hash or, for a hybrid, its truncated v2 info hash. */
     public Optional<SeedHandle> get(InfoHash infoHash) {
         SeedHandle h = seeds.get(infoHash);

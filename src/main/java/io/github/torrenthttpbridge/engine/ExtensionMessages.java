@@ -11,7 +11,8 @@ import io.github.torrenthttpbridge.torrent.BencodeException;
 
 /**
  * The extension protocol (BEP 10) for one peer: our extended handshake, the peer's, and metadata exchange (BEP 9):
- * peers that came from a magnet link get the info dictionary from us, 16 KiB at a time.
+ * peers that came from a magnet link get the info dictionary from us, 16 KiB at a time. The peer's handshake also
+ * tells its listen port and whether it speaks ut_pex ({@link PeerExchange}; never for private torrents, BEP 27).
  */
 final class ExtensionMessages {
     static final int UT_METADATA = 2;
@@ -22,15 +23,26 @@ final class ExtensionMessages {
     private final SeedTorrent torrent;
     /** The id the peer gave ut_metadata in its handshake; 0 when it has none. */
     private int peerUtMetadata;
+    /** The TCP port the peer listens on ({@code p} in its handshake); 0 when it did not say. */
+    private volatile int peerListenPort;
+    private final PeerExchange pex;
 
-    ExtensionMessages(PeerConnection conn, SeedTorrent torrent) {
+    ExtensionMessages(PeerConnection conn, SeedTorrent torrent, PeerExchange pex) {
         this.conn = conn;
         this.torrent = torrent;
+        this.pex = pex;
+    }
+
+    int peerListenPort() {
+        return peerListenPort;
     }
 
     ByteBuffer handshake() {
         Map<String, Object> m = new TreeMap<>();
         m.put("ut_metadata", UT_METADATA);
+        if (!torrent.meta.isPrivate()) {
+            m.put("ut_pex", PeerExchange.UT_PEX);
+        }
         Map<String, Object> hs = new TreeMap<>();
         hs.put("m", m);
         hs.put("metadata_size", torrent.meta.infoLength());
@@ -56,10 +68,19 @@ final class ExtensionMessages {
         if (payload.remaining() > MAX_HANDSHAKE) {
             throw new PeerConnection.ProtocolException("extended handshake of " + payload.remaining() + " bytes");
         }
-        Object decoded = decode(payload);
-        if (decoded instanceof Map<?, ?> hs && hs.get("m") instanceof Map<?, ?> m
-                && m.get("ut_metadata") instanceof Long id) {
-            peerUtMetadata = id > 0 && id < 256 ? id.intValue() : 0;
+        if (!(decode(payload) instanceof Map<?, ?> hs)) {
+            return;
+        }
+        if (hs.get("m") instanceof Map<?, ?> m) {
+            if (m.get("ut_metadata") instanceof Long id) {
+                peerUtMetadata = id > 0 && id < 256 ? id.intValue() : 0;
+            }
+            if (m.get("ut_pex") instanceof Long id && !torrent.meta.isPrivate()) {
+                pex.peerSupports(id > 0 && id < 256 ? id.intValue() : 0);
+            }
+        }
+        if (hs.get("p") instanceof Long port && port > 0 && port < 65536) {
+            peerListenPort = port.intValue();
         }
     }
 

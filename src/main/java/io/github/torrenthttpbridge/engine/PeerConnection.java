@@ -39,7 +39,8 @@ final class PeerConnection extends AbstractConnection {
     /** Received bytes in flush mode (position..limit), already decrypted. */
     private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER).limit(0);
     private SeedTorrent torrent;
-    private PeerSession session;
+    /** Set once under the lock after the handshakes; read by other connections' peer exchange without it. */
+    private volatile PeerSession session;
     private Rc4 decryptor;
     private MseHandshake mse;
     private boolean countedDropped;
@@ -371,6 +372,11 @@ final class PeerConnection extends AbstractConnection {
 
     boolean isActive() {
         return state == State.ACTIVE;
+    }
+
+    /** Whether we dialed this peer (so it accepts connections at the address we reached it on). */
+    boolean isOutgoing() {
+        return outgoing;
     }
 
     synchronized boolean isClosedState() {

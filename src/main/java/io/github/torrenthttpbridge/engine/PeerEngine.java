@@ -30,8 +30,14 @@ public interface PeerEngine extends AutoCloseable {
     /** Stops seeding a torrent and closes its peers; a no-op if it is not seeded. */
     void remove(InfoHash infoHash);
 
-    /** Dials a peer of a seeded torrent (e.g. a leecher that announced to the built-in tracker). */
+    /** Dials a peer of a seeded torrent now. */
     void connectTo(InfoHash infoHash, InetSocketAddress peer);
+
+    /**
+     * A peer of a seeded torrent we were told of (a leecher announcing to the built-in tracker, a tracker's answer):
+     * dialed after a grace period unless it has connected to us by then.
+     */
+    void offer(InfoHash infoHash, InetSocketAddress peer);
 
     /** Peers disconnected for breaking the protocol, flooding or not reading, since start. */
     long peersDropped();

@@ -55,6 +55,7 @@ final class PeerSession {
     /** BEP 52 hash requests (their 48-byte headers) not answered yet. */
     private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
     private final ExtensionMessages extensions;
+    private final PeerExchange pex = new PeerExchange();
     private boolean choking = true;
     private boolean interested;
     private boolean throttled;
@@ -67,7 +68,7 @@ final class PeerSession {
         this.torrent = torrent;
         this.fast = fast;
         this.extended = extended;
-        this.extensions = new ExtensionMessages(conn, torrent);
+        this.extensions = new ExtensionMessages(conn, torrent, pex);
     }
 
     /** Right after the handshakes: what we have (everything), our extensions, our DHT port. */
@@ -83,6 +84,10 @@ final class PeerSession {
 
     void onMessage(ByteBuffer m) {
         int id = m.get(0) & 0xFF;
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: message {} ({} bytes){}", conn.remoteName(), id, m.remaining(),
+                    id == Wire.REQUEST && m.remaining() == 13 ? " piece " + m.getInt(1) + " offset " + m.getInt(5) : "");
+        }
         int fixed = Wire.fixedLength(id);
         if (fixed > 0 && m.remaining() != fixed) {
             throw new PeerConnection.ProtocolException("message " + id + " of length " + m.remaining());
@@ -335,12 +340,38 @@ final class PeerSession {
         waitingSinceNanos = System.nanoTime();
     }
 
+    /**
+     * Where other peers can reach this one: the address we dialed, or for a peer that dialed us its IP with the listen
+     * port from its extended handshake; null when unknown.
+     */
+    java.net.InetSocketAddress listenAddress() {
+        if (!(conn.getEndPoint().getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote) || remote.getAddress() == null) {
+            return null;
+        }
+        if (conn.isOutgoing()) {
+            return remote;
+        }
+        int port = extensions.peerListenPort();
+        return port == 0 ? null : new java.net.InetSocketAddress(remote.getAddress(), port);
+    }
+
+    /** Once a minute per peer that speaks ut_pex (called by the engine's sweep): the torrent's other peers. */
+    void exchangePeers(long now) {
+        if (pex.due(now)) {
+            ByteBuffer m = pex.next(now, torrent.exchangeablePeers(conn));
+            if (m != null) {
+                conn.out.send(m);
+            }
+        }
+    }
+
     void unchoke() {
         if (!choking) {
             return;
         }
         choking = false;
         unchokedAtNanos = System.nanoTime();
+        LOG.trace("{}: unchoked", conn.remoteName());
         conn.out.send(Wire.simple(Wire.UNCHOKE));
     }
 

@@ -48,6 +48,23 @@ final class SeedTorrent implements PeerEngine.Seeded {
         this.hashServer = meta.hasV2() ? new HashServer(meta) : null;
     }
 
+    /**
+     * The peers of this torrent another peer may be told of by peer exchange: each one's listen address and whether
+     * it is known reachable (we dialed it), leaving out {@code to} itself (by connection and by address).
+     */
+    Map<java.net.InetSocketAddress, Boolean> exchangeablePeers(PeerConnection to) {
+        java.net.InetSocketAddress self = to.session() == null ? null : to.session().listenAddress();
+        Map<java.net.InetSocketAddress, Boolean> out = new java.util.HashMap<>();
+        for (PeerConnection c : peers) {
+            PeerSession s = c.session();
+            java.net.InetSocketAddress a = c == to || s == null ? null : s.listenAddress();
+            if (a != null && !a.equals(self)) {
+                out.merge(a, c.isOutgoing(), Boolean::logicalOr);
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code hash} (20 bytes at {@code off}) is one of {@link #swarmHashes}. */
     boolean knownBy(byte[] hash) {
         for (InfoHash h : swarmHashes) {

@@ -48,6 +48,15 @@ import org.slf4j.LoggerFactory;
 public final class WireEngine implements PeerEngine {
     private static final Logger LOG = LoggerFactory.getLogger(WireEngine.class);
     static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /**
+     * How long a peer we are told of (a leecher announcing to the built-in tracker, a tracker's answer) has to connect
+     * to us before we dial it. It usually dials us at once, having got our address in the same tracker answer; two
+     * simultaneous connections with one peer id make libtorrent close both ("duplicate peer-id") and then wait its
+     * {@code min_reconnect_time}, 60 s, before trying us again.
+     */
+    static final long DIAL_GRACE_SECONDS = 5;
+    /** Dials waiting out their grace at once; more are dropped (the peer may still dial us). */
+    static final int MAX_PENDING_DIALS = 4096;
     static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(90);
     static final long IDLE_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(4);
     /** A peer a write has been blocked on this long is choked (its slot freed), then dropped. */
@@ -65,6 +74,7 @@ public final class WireEngine implements PeerEngine {
     private final SeedRegistry torrents = new SeedRegistry();
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> dialing = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingDials = ConcurrentHashMap.newKeySet();
     private final AtomicInteger established = new AtomicInteger();
     private final Map<String, LongAdder> droppedBy = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
@@ -146,7 +156,7 @@ public final class WireEngine implements PeerEngine {
         if (announced != null) {
             announcer.announceIp(announced.getHostString());
         }
-        announcer.onPeers(this::connectTo);
+        announcer.onPeers(this::offer);
         announcer.uploadedBytes(h -> {
             SeedTorrent t = torrents.get(h);
             return t == null ? 0 : t.uploaded();
@@ -167,7 +177,7 @@ public final class WireEngine implements PeerEngine {
         }, seconds, TimeUnit.SECONDS);
     }
 
-    /** Once a second: handshake deadlines, keep-alives, and peers whose writes stay blocked. */
+    /** Once a second: handshake deadlines, keep-alives, peer exchange, and peers whose writes stay blocked. */
     private void sweep() {
         long now = System.nanoTime();
         for (PeerConnection c : connections) {
@@ -184,6 +194,9 @@ public final class WireEngine implements PeerEngine {
                     choker.stalled(c);
                 } else if (blocked == 0 && now - c.out.lastSendNanos() > KEEP_ALIVE_NANOS && !c.isClosedState()) {
                     c.out.send(Wire.keepAlive());
+                }
+                if (blocked == 0 && c.session() != null && !c.isClosedState()) {
+                    c.session().exchangePeers(now);
                 }
             }
             if (blocked > STALL_DROP_NANOS) {
@@ -238,6 +251,18 @@ public final class WireEngine implements PeerEngine {
         dial(infoHash, peer, false);
     }
 
+    @Override
+    public void offer(InfoHash infoHash, InetSocketAddress peer) {
+        String key = infoHash.hex() + "@" + peer;
+        if (closed || pendingDials.size() >= MAX_PENDING_DIALS || !pendingDials.add(key)) {
+            return;
+        }
+        scheduler.schedule(() -> {
+            pendingDials.remove(key);
+            dial(infoHash, peer, false);
+        }, DIAL_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
     /** The plaintext attempt was closed before any answer: try again with encryption. */
     void redialEncrypted(Dial d) {
         if (!d.torrent().removed && !closed) {
@@ -253,8 +278,10 @@ public final class WireEngine implements PeerEngine {
         }
         String key = infoHash.hex() + "@" + peer;
         for (PeerConnection c : t.peers) {
-            if (c.remoteName().equals(peer.getAddress().getHostAddress() + ":" + peer.getPort())) {
-                return;
+            PeerSession s = c.session();
+            if (c.remoteName().equals(peer.getAddress().getHostAddress() + ":" + peer.getPort())
+                    || (s != null && peer.equals(s.listenAddress()))) {
+                return;   // connected already: we dialed it, or it dialed us and told us its listen port
             }
         }
         if (!dialing.add(key)) {

@@ -44,6 +44,8 @@ final class AnnounceSchedule {
     volatile String announceIp;
     private final byte[] peerId;
     private final int key;
+    /** When this schedule was made (clock millis): torrents added within the first-announce spread of it are spread. */
+    private final long startedAt;
     private final LongSupplier clock;
     private final Random random;
 
@@ -106,6 +108,7 @@ final class AnnounceSchedule {
         this.random = random;
         this.key = random.nextInt();
         long now = clock.getAsLong();
+        this.startedAt = now;
         this.dhtBucket = new TokenBucket(config.dhtAnnouncesPerSecond(), now);
         this.trackerBucket = new TokenBucket(config.trackerAnnouncesPerSecond(), now);
     }
@@ -117,7 +120,9 @@ final class AnnounceSchedule {
         Torrent t = new Torrent(hash, shared(tiers));
         torrents.put(hash, t);
         long now = clock.getAsLong();
-        long spread = config.firstAnnounceSpread().toMillis();
+        // the torrents a start restores come all at once: spread their first announces so that their re-announces
+        // stay apart; one added later (a file hashed on its first request) is announced at once, rate limits permitting
+        long spread = now - startedAt < config.firstAnnounceSpread().toMillis() ? config.firstAnnounceSpread().toMillis() : 0;
         if (dht != null) {
             t.dhtDue = now + (spread == 0 ? 0 : (long) (random.nextDouble() * spread));
             dhtQueue.add(t);

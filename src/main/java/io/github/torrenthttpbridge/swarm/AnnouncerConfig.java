@@ -81,7 +81,11 @@ public final class AnnouncerConfig {
         return trackerRetry;
     }
 
-    /** A new torrent's first announces happen at a random point within this time; default 30 s. */
+    /**
+     * Torrents added within this time of the start (a restart restoring many) have their first announces at a random
+     * point within it, so that their re-announces stay apart; later ones are announced at once (rate limits
+     * permitting). Default 30 s.
+     */
     public Duration firstAnnounceSpread() {
         return firstAnnounceSpread;
     }

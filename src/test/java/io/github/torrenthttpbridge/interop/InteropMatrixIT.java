@@ -79,7 +79,11 @@ class InteropMatrixIT {
                     .await("\"port\": (\\d+)", Duration.ofSeconds(20));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Path data = dir.resolve("data");
-            var site = ns.start(List.of(java, "-cp", System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main",
+            // the site's log (origin retries and peer connections at debug) lands in target/interop-matrix-site.log
+            var site = ns.start(List.of(java, "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.log.io.github.torrenthttpbridge.origin=debug",
+                    "-Dorg.slf4j.simpleLogger.log.io.github.torrenthttpbridge.engine.PeerConnection=debug",
+                    "-cp", System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main",
                     "serve", "webapp", "--host", A, "--port", "8080", "--data", data.toString(), "--torrent-port", "0",
                     "--dht-port", "0",
                     "--param", "torrent-bridge.bind=" + A,
@@ -152,6 +156,7 @@ class InteropMatrixIT {
                     .filter(l -> l.contains("version")).findFirst().orElse("?").replaceAll(".*version ([0-9.]+[0-9]).*", "$1");
             cells.add(cell("rtorrent", rt, ".torrent via tracker", () -> rtorrent(ns, torrent, expected), expected, "rt1"));
             cells.add(cell("rtorrent", rt, "folder .torrent via tracker", () -> rtorrent(ns, folderTorrent, folder), folder, "rt2"));
+            Files.writeString(Path.of("target", "interop-matrix-site.log"), site.stderr());
         }
         StringBuilder table = new StringBuilder("| client | version | discovery | seconds to complete | result |\n|---|---|---|---|---|\n");
         for (Cell c : cells) {
@@ -177,6 +182,7 @@ class InteropMatrixIT {
 
     private Cell cell(String client, String version, String path, Download run, Expected expected, String tag) {
         long start = System.nanoTime();
+        System.out.printf("%s matrix cell %s / %s%n", java.time.Instant.now(), client, path);
         String result;
         try {
             current = Files.createDirectories(dir.resolve("dl-" + tag));
@@ -210,6 +216,7 @@ class InteropMatrixIT {
                 "--listen", A + ":0", "--timeout", "90"));
         cmd.addAll(List.of(args));
         Processes.Result r = ns.run(cmd, Duration.ofSeconds(120));
+        System.out.println("libtorrent: " + r.lastLine() + "\n" + tail(r.stderr()));
         if (!"true".equals(r.json("ok"))) {
             String site = siteLog == null ? "" : siteLog.stderr();
             throw new AssertionError(r.lastLine() + "\nleecher: " + tail(r.stderr()) + "\nsite: " + tail(site));

@@ -235,6 +235,18 @@ class AnnouncerTest {
     }
 
     @Test
+    void aTorrentAddedLaterIsAnnouncedAtOnce() {
+        Announcer a = announcer(AnnouncerConfig.builder().firstAnnounceSpread(Duration.ofSeconds(30)).build());
+        run(a, Duration.ofSeconds(31));
+        long added = now;
+        a.add(hash(7), List.of(List.of("http://t.example.org/a")));
+        run(a, Duration.ofSeconds(1));
+        assertEquals(1, dht.calls.size(), "a file hashed on its first request is on the DHT within a second");
+        assertEquals(1, trackers.calls.size());
+        assertTrue(dht.calls.get(0).at() - added <= 1000, "announced " + (dht.calls.get(0).at() - added) + " ms after");
+    }
+
+    @Test
     void removeStopsAnnouncingAndSendsStoppedToTheTrackerAnnouncedTo() {
         List<String> peers = new ArrayList<>();
         Announcer a = announcer(AnnouncerConfig.builder().firstAnnounceSpread(Duration.ofSeconds(10)).build());
