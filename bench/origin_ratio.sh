@@ -54,7 +54,7 @@ run() {
   for i in $(seq "$n"); do
     rm -rf "$W/dl$i"; mkdir -p "$W/dl$i"
     $PY src/test/python/leech.py --torrent "$W/f$size.torrent" --save "$W/dl$i" --peer 127.0.0.1:$bport \
-        --timeout 900 > "$W/leech$i.json" 2> /dev/null &
+        --timeout 900 --no-pex > "$W/leech$i.json" 2> /dev/null &   # no peer exchange: each leecher is served by the bridge
     lp+=($!)
   done
   local same=0

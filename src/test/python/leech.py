@@ -24,6 +24,8 @@ p.add_argument("--tracker-on-loopback", action="store_true",
 p.add_argument("--only-tracker", action="append", default=[],
                help="announce to these trackers only (replaces the torrent's own)")
 p.add_argument("--report-every", type=float, default=1, help="seconds between progress lines on stderr")
+p.add_argument("--no-pex", action="store_true",
+               help="no ut_pex (peer exchange): this leecher talks to the peers it is given and finds no others")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
 a = p.parse_args()
 
@@ -54,7 +56,12 @@ if a.force_rc4:
     settings["out_enc_policy"] = lt.enc_policy.forced
     settings["in_enc_policy"] = lt.enc_policy.forced
     settings["allowed_enc_level"] = lt.enc_level.rc4
-ses = lt.session(settings)
+if a.no_pex:
+    ses = lt.session(settings, 0)   # no default plugins; ut_metadata and smart_ban back, ut_pex left out
+    ses.add_extension("ut_metadata")
+    ses.add_extension("smart_ban")
+else:
+    ses = lt.session(settings)
 if a.magnet:
     params = lt.parse_magnet_uri(a.magnet)
     if not a.keep_webseeds:

@@ -326,6 +326,14 @@ public final class TorrentBridge implements AutoCloseable {
     }
 
     /**
+     * DHT and tracker announces since start (a hybrid counts once per swarm hash: it is announced under both) and
+     * the latest error of each tracker host.
+     */
+    public io.github.torrenthttpbridge.swarm.AnnouncerStats announceStats() {
+        return engine.announceStats();
+    }
+
+    /**
      * Opens a connection from the bridge to a peer of a torrent it seeds (e.g. a leecher that announced to the
      * built-in tracker). Clients that reach TCP-only peers badly (Transmission 3.00 tries uTP first and gives up on
      * the peer for 15 minutes when that fails) still get the bridge this way.

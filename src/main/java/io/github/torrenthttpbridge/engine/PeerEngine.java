@@ -57,6 +57,9 @@ public interface PeerEngine extends AutoCloseable {
     /** Times a peer was choked because its request could not be served, since start. */
     long peersChoked();
 
+    /** DHT and tracker announces so far, and the latest error of each tracker host. */
+    io.github.torrenthttpbridge.swarm.AnnouncerStats announceStats();
+
     @Override
     void close();
 

@@ -451,6 +451,11 @@ public final class WireEngine implements PeerEngine {
         return choker.chokedForOrigin.sum();
     }
 
+    @Override
+    public io.github.torrenthttpbridge.swarm.AnnouncerStats announceStats() {
+        return announcer.stats();
+    }
+
     /** The port announced to the DHT and trackers: the announce address's, else the listener's. */
     int announcedPort() {
         InetSocketAddress a = config.announceAddress();

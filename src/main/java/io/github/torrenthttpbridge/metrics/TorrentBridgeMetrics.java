@@ -82,6 +82,13 @@ public final class TorrentBridgeMetrics implements MeterBinder {
                     .description("peers disconnected by the bridge's peer guard")
                     .tag("reason", r.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
+        String[][] announces = {{"dht", "ok"}, {"dht", "failed"}, {"tracker", "ok"}, {"tracker", "failed"}};
+        for (int i = 0; i < announces.length; i++) {
+            int k = i;
+            FunctionCounter.builder("torrent.bridge.announces", this, m -> m.snapshot().announces[k])
+                    .description("DHT and tracker announces (a hybrid torrent is announced under both its hashes)")
+                    .tag("to", announces[i][0]).tag("result", announces[i][1]).register(registry);
+        }
         gauge(registry, "torrent.bridge.peers", "peers connected", s -> s.totals.peers());
         gauge(registry, "torrent.bridge.hash.jobs", "hashing jobs started and not finished", s -> s.hashJobs);
         gauge(registry, "torrent.bridge.hash.queue", "hashing jobs waiting for a free hasher", s -> s.hashQueue);
@@ -120,6 +127,11 @@ public final class TorrentBridgeMetrics implements MeterBinder {
         b.ifPresent(br -> {
             s.choked = br.peersChoked();
             s.refused = br.handshakesRefused();
+            var a = br.announceStats();
+            s.announces[0] = a.dhtOk();
+            s.announces[1] = a.dhtFailed();
+            s.announces[2] = a.trackerOk();
+            s.announces[3] = a.trackerFailed();
             for (PeerDropReason r : PeerDropReason.values()) {
                 s.dropped[r.ordinal()] = br.peersDropped(r);
             }
@@ -147,6 +159,8 @@ public final class TorrentBridgeMetrics implements MeterBinder {
         final SeedStats totals;
         final long[] dropped = new long[PeerDropReason.values().length];
         final long[] torrents = new long[4];
+        /** DHT ok, DHT failed, tracker ok, tracker failed. */
+        final long[] announces = new long[4];
         long choked;
         long refused;
         long hashed;

@@ -9,6 +9,7 @@ import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
 import io.github.torrenthttpbridge.site.TorrentStatus;
+import io.github.torrenthttpbridge.swarm.AnnouncerStats;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -49,6 +50,7 @@ final class StatusPage {
                     + ",\"peersDropped\":" + b.bridge.peersDropped()
                     + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
                     + ",\"cache\":" + cacheJson(b.bridge.counters())
+                    + ",\"announces\":" + announcesJson(b.bridge.announceStats())
                     + "},\"torrents\":[");
             boolean first = true;
             for (TorrentStatus s : all) {
@@ -99,6 +101,12 @@ final class StatusPage {
         w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
                 + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
                 + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
+        AnnouncerStats a = b.bridge.announceStats();
+        StringBuilder errors = new StringBuilder();
+        a.lastErrorByHost().forEach((host, error) -> errors.append(errors.length() == 0 ? " &middot; last errors: " : "; ")
+                .append("<code>").append(Json.html(host)).append("</code> ").append(Json.html(error)));
+        w.println("<p>Announces: DHT <b>" + a.dhtOk() + "</b> ok, " + a.dhtFailed() + " failed &middot; trackers <b>"
+                + a.trackerOk() + "</b> ok, " + a.trackerFailed() + " failed" + errors + "</p>");
         BridgeCounters c = b.bridge.counters();
         w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%s</b> of %s (%d spans pinned by requests being"
                         + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
@@ -174,6 +182,15 @@ final class StatusPage {
 
     static String ratioText(long origin, long uploaded) {
         return uploaded == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) origin / uploaded);
+    }
+
+    static String announcesJson(AnnouncerStats a) {
+        StringBuilder errors = new StringBuilder("{");
+        a.lastErrorByHost().forEach((host, error) -> errors.append(errors.length() > 1 ? "," : "").append(Json.str(host))
+                .append(':').append(Json.str(error)));
+        return "{\"dhtOk\":" + a.dhtOk() + ",\"dhtFailed\":" + a.dhtFailed() + ",\"trackerOk\":" + a.trackerOk()
+                + ",\"trackerFailed\":" + a.trackerFailed() + ",\"inFlight\":" + a.inFlight()
+                + ",\"trackerErrors\":" + errors.append('}') + "}";
     }
 
     static String cacheJson(BridgeCounters c) {

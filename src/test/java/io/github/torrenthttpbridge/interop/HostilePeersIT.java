@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,6 +30,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
+import io.github.torrenthttpbridge.testing.RandomTorrent;
 import io.github.torrenthttpbridge.torrent.ProgressListener;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -86,16 +86,11 @@ class HostilePeersIT {
 
     @Test
     void hostilePeersAreDroppedWhileLibtorrentDownloadsUnaffected() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        Path file = www.resolve("target.bin");
-        writeRandom(file, SIZE, 31);
-        TorrentMetadata t;
-        try (InputStream in = Files.newInputStream(file)) {
-            t = TorrentCreator.create(in, SIZE, "target.bin", TorrentCreator.Options.defaults().withPieceSize(PIECE),
-                    ProgressListener.NONE);
-        }
-        Path torrentFile = dir.resolve("target.torrent");
-        Files.write(torrentFile, t.encoded());
+        Path www = dir.resolve("www");
+        RandomTorrent made = RandomTorrent.make(www, "target.bin", SIZE, 31, TorrentCreator.Options.defaults().withPieceSize(PIECE));
+        Path file = made.file();
+        TorrentMetadata t = made.torrent();
+        Path torrentFile = made.torrentFile();
 
         FileOrigin origin = opened(new FileOrigin(www));
         TorrentBridge bridge = opened(TorrentBridge.start(BridgeConfig.builder()
@@ -249,17 +244,6 @@ class HostilePeersIT {
         public void close() throws InterruptedException {
             thread.interrupt();
             thread.join(5000);
-        }
-    }
-
-    static void writeRandom(Path file, long size, long seed) throws IOException {
-        Random rnd = new Random(seed);
-        byte[] buf = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= buf.length) {
-                rnd.nextBytes(buf);
-                out.write(buf, 0, (int) Math.min(left, buf.length));
-            }
         }
     }
 

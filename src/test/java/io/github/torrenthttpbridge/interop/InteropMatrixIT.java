@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 
 import io.github.torrenthttpbridge.testing.Digests;
@@ -106,7 +108,16 @@ class InteropMatrixIT {
             String bareMagnet = "magnet:?xt=urn:btih:" + t.infoHash().hex() + "&dn=" + FILE;
             Expected expected = Expected.of(data.resolve("files"), FILE);
             Expected folder = Expected.of(data.resolve("files"), FOLDER);
-            Thread.sleep(2000);  // let the bridge's first DHT announce reach the router
+            // the DHT cell needs the bridge's announces on the router: wait until the status counts both torrents'
+            String status = "";
+            for (long end = System.nanoTime() + Duration.ofSeconds(90).toNanos(); ; Thread.sleep(500)) {
+                status = ns.run(List.of("curl", "-s", "http://" + A + ":8080/torrent-bridge/?format=json"), Duration.ofSeconds(20)).stdout();
+                Matcher m = Pattern.compile("\"dhtOk\":(\\d+)").matcher(status);
+                if (m.find() && Long.parseLong(m.group(1)) >= 2) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < end, "the bridge did not announce both torrents to the DHT: " + status);
+            }
             siteLog = site;
 
             String lt = Processes.run(List.of("/usr/bin/python3", "-c", "import libtorrent; print(libtorrent.__version__)"),

@@ -68,7 +68,7 @@ class OriginRatioIT {
                     saves.add(save);
                     leechers.add(Processes.start(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent",
                             tf.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + bridge.torrentPort(),
-                            "--timeout", "780")));
+                            "--timeout", "780", "--no-pex")));   // each gets the whole file from the bridge
                 }
                 for (Processes.Background l : leechers) {
                     String ok = l.await("\"ok\": (true|false)", Duration.ofSeconds(800));

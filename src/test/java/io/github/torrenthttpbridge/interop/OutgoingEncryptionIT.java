@@ -18,6 +18,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
+import io.github.torrenthttpbridge.testing.RandomTorrent;
 import io.github.torrenthttpbridge.torrent.ProgressListener;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -39,7 +40,7 @@ class OutgoingEncryptionIT {
     void theBridgeDialsAnEncryptionOnlyLeecher() throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         Path file = www.resolve("enc.bin");
-        HostilePeersIT.writeRandom(file, 16 * 1024 * 1024, 5);
+        RandomTorrent.write(file, 16 * 1024 * 1024, 5);
         TorrentMetadata t;
         try (InputStream in = Files.newInputStream(file)) {
             t = TorrentCreator.create(in, Files.size(file), "enc.bin", TorrentCreator.Options.defaults(),

@@ -3,13 +3,11 @@ package io.github.torrenthttpbridge.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,7 +18,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
-import io.github.torrenthttpbridge.torrent.ProgressListener;
+import io.github.torrenthttpbridge.testing.RandomTorrent;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.Test;
@@ -40,16 +38,10 @@ class PeerExchangeIT {
 
     @Test
     void leechersMeetThroughTheBridgesPeerExchange() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] data = new byte[SIZE];
-        new Random(11).nextBytes(data);
-        Files.write(www.resolve("pex.bin"), data);
-        TorrentMetadata t;
-        try (InputStream in = Files.newInputStream(www.resolve("pex.bin"))) {
-            t = TorrentCreator.create(in, SIZE, "pex.bin", TorrentCreator.Options.defaults(), ProgressListener.NONE);
-        }
-        Path tf = dir.resolve("pex.torrent");
-        Files.write(tf, t.encoded());
+        Path www = dir.resolve("www");
+        RandomTorrent made = RandomTorrent.make(www, "pex.bin", SIZE, 11, TorrentCreator.Options.defaults());
+        TorrentMetadata t = made.torrent();
+        Path tf = made.torrentFile();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (FileOrigin origin = new FileOrigin(www);
              TorrentBridge bridge = TorrentBridge.start(BridgeConfig.builder().bindAddress(InetAddress.getLoopbackAddress())

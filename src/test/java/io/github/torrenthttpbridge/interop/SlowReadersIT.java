@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
-import io.github.torrenthttpbridge.torrent.ProgressListener;
+import io.github.torrenthttpbridge.testing.RandomTorrent;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.Test;
@@ -45,16 +44,12 @@ class SlowReadersIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void neverReadingPeersDoNotSlowAnHonestLeecher() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        Path file = www.resolve("slow.bin");
-        HostilePeersIT.writeRandom(file, SIZE, 77);
-        TorrentMetadata t;
-        try (InputStream in = Files.newInputStream(file)) {
-            t = TorrentCreator.create(in, SIZE, "slow.bin", TorrentCreator.Options.defaults()
-                    .withPieceSize(HostilePeersIT.PIECE), ProgressListener.NONE);
-        }
-        Path torrentFile = dir.resolve("slow.torrent");
-        Files.write(torrentFile, t.encoded());
+        Path www = dir.resolve("www");
+        RandomTorrent made = RandomTorrent.make(www, "slow.bin", SIZE, 77,
+                TorrentCreator.Options.defaults().withPieceSize(HostilePeersIT.PIECE));
+        Path file = made.file();
+        TorrentMetadata t = made.torrent();
+        Path torrentFile = made.torrentFile();
         try (FileOrigin origin = new FileOrigin(www);
              TorrentBridge bridge = TorrentBridge.start(BridgeConfig.builder().bindAddress(InetAddress.getLoopbackAddress())
                      .port(0).dht(false).cacheMiB(256).build())) {

@@ -6,20 +6,18 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 
 import io.github.torrenthttpbridge.bridge.BridgeConfig;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.FileOrigin;
 import io.github.torrenthttpbridge.testing.Processes;
-import io.github.torrenthttpbridge.torrent.ProgressListener;
+import io.github.torrenthttpbridge.testing.RandomTorrent;
 import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,10 @@ class UploadCapIT {
 
     @Test
     void uploadsStayUnderTheCap() throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        byte[] data = new byte[SIZE];
-        new Random(24).nextBytes(data);
-        Files.write(www.resolve("capped.bin"), data);
-        TorrentMetadata t;
-        try (InputStream in = Files.newInputStream(www.resolve("capped.bin"))) {
-            t = TorrentCreator.create(in, SIZE, "capped.bin", TorrentCreator.Options.defaults(), ProgressListener.NONE);
-        }
-        Path tf = dir.resolve("capped.torrent");
-        Files.write(tf, t.encoded());
+        Path www = dir.resolve("www");
+        RandomTorrent made = RandomTorrent.make(www, "capped.bin", SIZE, 24, TorrentCreator.Options.defaults());
+        TorrentMetadata t = made.torrent();
+        Path tf = made.torrentFile();
         try (FileOrigin origin = new FileOrigin(www);
              TorrentBridge bridge = TorrentBridge.start(BridgeConfig.builder().bindAddress(InetAddress.getLoopbackAddress())
                      .port(0).dht(false).maxUploadBytesPerSecond(CAP).build())) {
