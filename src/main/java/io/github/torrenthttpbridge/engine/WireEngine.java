@@ -257,10 +257,14 @@ public final class WireEngine implements PeerEngine {
         if (closed || pendingDials.size() >= MAX_PENDING_DIALS || !pendingDials.add(key)) {
             return;
         }
-        scheduler.schedule(() -> {
-            pendingDials.remove(key);
-            dial(infoHash, peer, false);
-        }, DIAL_GRACE_SECONDS, TimeUnit.SECONDS);
+        try {
+            scheduler.schedule(() -> {
+                pendingDials.remove(key);
+                dial(infoHash, peer, false);
+            }, DIAL_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pendingDials.remove(key);   // shutting down
+        }
     }
 
     /** The plaintext attempt was closed before any answer: try again with encryption. */
