@@ -256,9 +256,7 @@ public final class BridgeSettings {
      * WEB-INF or META-INF, not excluded (its files are checked one by one with {@link #allows}).
      */
     public boolean allowsDirectory(String dir) {
-        String upper = dir.toUpperCase(Locale.ROOT);
-        return dir.endsWith("/") && dir.length() > 1 && !dir.contains("/../") && !upper.startsWith("/WEB-INF/")
-                && !upper.startsWith("/META-INF/") && !matchesAny(dir, exclude);
+        return dir.endsWith("/") && dir.length() > 1 && !neverPublic(dir) && !matchesAny(dir, exclude);
     }
 
     /**
@@ -276,11 +274,16 @@ public final class BridgeSettings {
 
     /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
     public boolean allows(String path) {
-        String upper = path.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF") || path.contains("/../") || path.endsWith("/")) {
+        if (neverPublic(path) || path.endsWith("/")) {
             return false;
         }
         return matchesAny(path, include) && !matchesAny(path, exclude);
+    }
+
+    /** Under WEB-INF or META-INF (any case), or climbing with {@code /../}: never bridged, whatever the patterns. */
+    private static boolean neverPublic(String path) {
+        String upper = path.toUpperCase(Locale.ROOT);
+        return upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF") || path.contains("/../");
     }
 
     public boolean injectsInto(String path) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +41,7 @@ class CliIT {
     }
 
     static List<String> cli(String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main"));
-        c.addAll(List.of(args));
-        return c;
+        return Processes.cli(args);
     }
 
     static Processes.Result run(String... args) throws Exception {

@@ -38,8 +38,7 @@ class TrackerLeechersIT {
             port = s.getLocalPort();
         }
         String origin = "http://127.0.0.1:" + port;
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main", "serve", "webapp",
+        List<String> cmd = Processes.cli("serve", "webapp",
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--data", dir.resolve("data").toString(),
                 "--torrent-port", "0", "--no-dht", "--param", "torrent-bridge.bind=127.0.0.1",
                 "--param", "torrent-bridge.origin=" + origin, "--param", "torrent-bridge.webseed=false",

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import io.github.torrenthttpbridge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,23 +32,7 @@ class HashClaimsTest {
     @TempDir
     Path dir;
 
-    final AtomicLong now = new AtomicLong(1_000_000_000_000L);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    final TestClock clock = new TestClock(1_000_000_000_000L);
 
     HashClaims instance(String id) {
         return new HashClaims(dir, id, LEASE, clock);
@@ -65,15 +46,15 @@ class HashClaimsTest {
         assertTrue(b.claim(KEY, "/f.iso", 1000).isEmpty(), "a live claim is not taken");
         assertTrue(a.claim(KEY, "/f.iso", 1000).isEmpty(), "nor claimed twice by its own instance");
         claim.progress(400);
-        now.addAndGet(20_000);
+        clock.advance(20_000);
         assertTrue(claim.renew());
         HashClaims.Holder seen = b.heldElsewhere(KEY).orElseThrow();
         assertEquals("a", seen.instance());
         assertEquals(400, seen.bytesDone());
         assertEquals(1000, seen.bytesTotal());
-        assertEquals(now.get() + LEASE.toMillis(), seen.expiresAtMillis());
+        assertEquals(clock.millis() + LEASE.toMillis(), seen.expiresAtMillis());
         assertTrue(a.heldElsewhere(KEY).isEmpty(), "not elsewhere for its holder");
-        now.addAndGet(25_000);   // 45 s after the claim, but renewed at 20 s: still live
+        clock.advance(25_000);   // 45 s after the claim, but renewed at 20 s: still live
         assertTrue(b.claim(KEY, "/f.iso", 1000).isEmpty());
         claim.release();
         assertTrue(b.current(KEY).isEmpty());
@@ -86,9 +67,9 @@ class HashClaimsTest {
         HashClaims a = instance("a");
         HashClaims b = instance("b");
         HashClaims.Claim dead = a.claim(KEY, "/f.iso", 1000).orElseThrow();
-        now.addAndGet(LEASE.toMillis() - 1);
+        clock.advance(LEASE.toMillis() - 1);
         assertTrue(b.claim(KEY, "/f.iso", 1000).isEmpty(), "not before the lease ends");
-        now.addAndGet(2);
+        clock.advance(2);
         HashClaims.Claim taken = b.claim(KEY, "/f.iso", 1000).orElseThrow();
         assertEquals(2, taken.generation);
         assertEquals("b", a.heldElsewhere(KEY).orElseThrow().instance());
@@ -123,7 +104,7 @@ class HashClaimsTest {
             pool.shutdown();
             assertEquals(1, won.size(), "round " + round + ": exactly one claim wins");
             // and the same for a takeover of the expired winner
-            now.addAndGet(LEASE.toMillis() + 1);
+            clock.advance(LEASE.toMillis() + 1);
             pool = Executors.newFixedThreadPool(threads);
             CountDownLatch go2 = new CountDownLatch(1);
             List<Future<Optional<HashClaims.Claim>>> takeovers = new ArrayList<>();
@@ -153,11 +134,11 @@ class HashClaimsTest {
         HashClaims b = instance("b");
         Path f = dir.resolve(KEY + ".claim.1");
         Files.write(f, new byte[] {'i', 'n', 's', 't', (byte) 0xff});  // cut short: no instance, no expiry
-        Files.setLastModifiedTime(f, FileTime.fromMillis(now.get()));
+        Files.setLastModifiedTime(f, FileTime.fromMillis(clock.millis()));
         assertTrue(b.claim(KEY, "/f.iso", 1000).isEmpty(), "a partial claim just written counts as live");
         HashClaims.Holder h = b.current(KEY).orElseThrow();
         assertEquals(null, h.instance());
-        now.addAndGet(LEASE.toMillis() + 1);
+        clock.advance(LEASE.toMillis() + 1);
         HashClaims.Claim c = b.claim(KEY, "/f.iso", 1000).orElseThrow();
         assertEquals(2, c.generation);
         c.release();
@@ -170,7 +151,7 @@ class HashClaimsTest {
         for (String content : new String[] {"", "instance=x\nexpires=soon\n", "\u0000\u0001garbage"}) {
             Path f = dir.resolve(KEY + ".claim.1");
             Files.writeString(f, content, java.nio.charset.StandardCharsets.ISO_8859_1);
-            Files.setLastModifiedTime(f, FileTime.fromMillis(now.get() - LEASE.toMillis() - 1));
+            Files.setLastModifiedTime(f, FileTime.fromMillis(clock.millis() - LEASE.toMillis() - 1));
             HashClaims.Claim c = b.claim(KEY, "/f.iso", 1000).orElseThrow(() -> new AssertionError("old damaged " + content));
             c.release();
             assertEquals(0, claimFiles());

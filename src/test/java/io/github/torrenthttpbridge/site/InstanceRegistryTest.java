@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.torrenthttpbridge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,23 +19,7 @@ class InstanceRegistryTest {
     @TempDir
     Path dir;
 
-    final AtomicLong now = new AtomicLong(1_000_000_000_000L);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    final TestClock clock = new TestClock(1_000_000_000_000L);
 
     InstanceRegistry registry(String id, Optional<InetSocketAddress> address) {
         return new InstanceRegistry(dir, id, () -> address, clock, false);
@@ -57,18 +38,18 @@ class InstanceRegistryTest {
         assertEquals(List.of(a, b), sorted(rc.live()));
         Files.writeString(dir.resolve("instances/broken.peer"), "host=\u0000\nport=x\n");
         Files.writeString(dir.resolve("instances/garbage.peer"), "\u0001\u0002");
-        now.addAndGet(InstanceRegistry.REREAD.toMillis());
+        clock.advance(InstanceRegistry.REREAD.toMillis());
         assertEquals(List.of(a, b), sorted(rc.live()), "damaged entries are skipped");
 
-        now.addAndGet(InstanceRegistry.TTL.toMillis() - InstanceRegistry.REREAD.toMillis() - 1);
+        clock.advance(InstanceRegistry.TTL.toMillis() - InstanceRegistry.REREAD.toMillis() - 1);
         ra.publish();   // a renews, b does not
-        now.addAndGet(2);
+        clock.advance(2);
         assertEquals(List.of(a), rc.live(), "b expired");
         ra.close();
-        now.addAndGet(InstanceRegistry.REREAD.toMillis());
+        clock.advance(InstanceRegistry.REREAD.toMillis());
         assertEquals(List.of(), rc.live(), "a stopped and deleted its entry");
         assertFalse(Files.exists(dir.resolve("instances/a.peer")));
-        now.addAndGet(java.time.Duration.ofDays(2).toMillis());
+        clock.advance(java.time.Duration.ofDays(2).toMillis());
         rc.live();
         assertFalse(Files.exists(dir.resolve("instances/b.peer")), "entries expired for a day are deleted");
         try (var s = Files.list(dir.resolve("instances"))) {

@@ -125,6 +125,14 @@ public final class Processes {
         return new Background(command);
     }
 
+    /** The project's CLI ({@code cli.Main}) with {@code args}, in a new JVM of this one's Java and test class path. */
+    public static List<String> cli(String... args) {
+        List<String> c = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main"));
+        c.addAll(List.of(args));
+        return c;
+    }
+
     /** The harness directory (src/test/python). */
     public static String python(String script) {
         return Path.of("src", "test", "python", script).toAbsolutePath().toString();

@@ -8,15 +8,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 
 import io.github.torrenthttpbridge.torrent.Bencode;
 import io.github.torrenthttpbridge.torrent.InfoHash;
+import io.github.torrenthttpbridge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 class HttpTrackerTest {
@@ -28,7 +27,7 @@ class HttpTrackerTest {
                 + "&peer_id=-XX0001-abcdefghijkl&port=" + port + "&uploaded=0&downloaded=0&left=100&compact=1" + extra;
     }
 
-    final MutableClock clock = new MutableClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     final HttpTracker tracker = new HttpTracker(new HttpTracker.Settings(Duration.ofSeconds(60), 3, 50, 5),
             KNOWN::equals, local -> Optional.of(new InetSocketAddress(local, 6881)), clock);
 
@@ -121,28 +120,5 @@ class HttpTrackerTest {
         Map<String, Object> f = (Map<String, Object>) files.values().iterator().next();
         assertEquals(1L, f.get("complete"));
         assertEquals(1L, f.get("incomplete"));
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -219,12 +219,12 @@ class UdpTrackerIT {
         String tracker = "udp://127.0.0.1:" + port + "/announce";
         try (TestOrigin origin = new TestOrigin("udp.bin", data)) {
             Path torrent = dir.resolve("udp.torrent");
-            Processes.Result made = Processes.run(cli("create", origin.url().toString(), "-o", torrent.toString(),
+            Processes.Result made = Processes.run(Processes.cli("create", origin.url().toString(), "-o", torrent.toString(),
                     "--tracker", tracker, "--no-webseed"), Duration.ofSeconds(60));
             assertEquals(0, made.exitCode(), made.stderr());
             TorrentMetadata t = TorrentMetadata.parse(Files.readAllBytes(torrent));
             try (Processes.Background ot = opentracker(port, t.infoHash());
-                 Processes.Background seed = Processes.start(cli("seed", origin.url().toString(), "--torrent", torrent.toString(),
+                 Processes.Background seed = Processes.start(Processes.cli("seed", origin.url().toString(), "--torrent", torrent.toString(),
                          "--no-dht", "--bind", "127.0.0.1", "--port", "0"));
                  TrackerClient client = new TrackerClient(TrackerClientConfig.defaults())) {
                 int bridgePort = Integer.parseInt(seed.await("torrent port: +(\\d+)", Duration.ofSeconds(30)));
@@ -247,10 +247,4 @@ class UdpTrackerIT {
         }
     }
 
-    static List<String> cli(String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.github.torrenthttpbridge.cli.Main"));
-        c.addAll(List.of(args));
-        return c;
-    }
 }
