@@ -34,13 +34,17 @@ public final class BridgeConfig {
     private final java.nio.file.Path diskCacheDir;
     private final InetSocketAddress announceAddress;
 
+    private final io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets;
+
     /** Only {@link Builder#build()} makes one, after checking every setting. */
     private BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                          List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, long cacheBytes,
                          int minFetchBytes, int maxPeers, int maxPeersPerTorrent, int maxPendingReads,
                          Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
                          long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
-                         java.nio.file.Path diskCacheDir, InetSocketAddress announceAddress) {
+                         java.nio.file.Path diskCacheDir, InetSocketAddress announceAddress,
+                         io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets) {
+        this.peerBudgets = peerBudgets;
         this.bindAddress = bindAddress;
         this.port = port;
         this.dhtEnabled = dhtEnabled;
@@ -64,6 +68,11 @@ public final class BridgeConfig {
 
     public InetAddress bindAddress() {
         return bindAddress;
+    }
+
+    /** What one peer, one IP address and all peers together may make the bridge hold or do. */
+    public io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets() {
+        return peerBudgets;
     }
 
     public int port() {
@@ -190,6 +199,7 @@ public final class BridgeConfig {
         b.diskCacheBytes = diskCacheBytes;
         b.diskCacheDir = diskCacheDir;
         b.announceAddress = announceAddress;
+        b.peerBudgets = peerBudgets;
         return b;
     }
 
@@ -213,6 +223,13 @@ public final class BridgeConfig {
         private int uploadSlots = 32;
         private long diskCacheBytes = 1024L * 1024 * 1024;
         private java.nio.file.Path diskCacheDir;
+        private io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets = io.github.torrenthttpbridge.engine.PeerBudgets.defaults();
+
+        /** The peers' budgets (default {@link io.github.torrenthttpbridge.engine.PeerBudgets#defaults()}). */
+        public Builder peerBudgets(io.github.torrenthttpbridge.engine.PeerBudgets budgets) {
+            this.peerBudgets = java.util.Objects.requireNonNull(budgets, "peerBudgets");
+            return this;
+        }
         private InetSocketAddress announceAddress;
 
         private Builder() {
@@ -397,7 +414,7 @@ public final class BridgeConfig {
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
                     maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots, diskCacheBytes, diskCacheDir,
-                    announceAddress);
+                    announceAddress, peerBudgets);
         }
 
         private static void checkPort(String name, int p) {

@@ -9,5 +9,9 @@ public enum PeerDropReason {
     /** It kept more block requests outstanding than one peer may. */
     FLOOD,
     /** A write to it stayed blocked too long: it does not read its socket. */
-    NOT_READING
+    NOT_READING,
+    /** Its requests made the origin send far more than it took (request/cancel churn), after one choke. */
+    ORIGIN_CHURN,
+    /** It made room for a new peer: slots were full and it was not interested (or idle) the longest. */
+    EVICTED
 }

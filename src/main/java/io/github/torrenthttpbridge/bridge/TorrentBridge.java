@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.torrenthttpbridge.engine.EngineConfig;
@@ -52,7 +53,6 @@ public final class TorrentBridge implements AutoCloseable {
     private final Map<InfoHash, InfoHash> aliases = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Bytes queued for one peer before no more blocks are queued for it. */
-    private static final long SEND_BUFFER_BYTES = 1024 * 1024;
 
     private TorrentBridge(BridgeConfig config) {
         this.config = config;
@@ -70,7 +70,8 @@ public final class TorrentBridge implements AutoCloseable {
             EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
-                    config.maxUploadBytesPerSecond(), config.uploadSlots(), SEND_BUFFER_BYTES, config.announceAddress());
+                    config.maxUploadBytesPerSecond(), config.uploadSlots(), config.peerBudgets().sendBufferBytes(),
+                    config.announceAddress(), config.peerBudgets());
             this.engine = new WireEngine(ec);
             try {
                 engine.start();
@@ -224,13 +225,22 @@ public final class TorrentBridge implements AutoCloseable {
         VerifiedPieceSource[] self = new VerifiedPieceSource[1];
         List<RangeSource> sources = new ArrayList<>();
         for (OriginResource resource : resources) {
-            sources.add((offset, length) -> origin.fetchRange(resource, offset, length).whenComplete((bytes, error) -> {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof OriginChangedException changed) {
-                    self[0].markStale(changed.getMessage(), changed);
-                }
-            }));
+            sources.add((offset, length) -> {
+                CompletableFuture<byte[]> fetch = origin.fetchRange(resource, offset, length);
+                CompletableFuture<byte[]> watched = fetch.whenComplete((bytes, error) -> {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof OriginChangedException changed) {
+                        self[0].markStale(changed.getMessage(), changed);
+                    }
+                });
+                watched.whenComplete((b, e) -> {
+                    if (watched.isCancelled()) {
+                        fetch.cancel(true);   // abandoned: the origin request is aborted
+                    }
+                });
+                return watched;
+            });
         }
         VerifiedPieceSource pieces = new VerifiedPieceSource(torrent, new PieceSpace(torrent, sources),
                 cache, config.minFetchBytes(), stale -> onStale(torrent.infoHash()));
@@ -318,6 +328,21 @@ public final class TorrentBridge implements AutoCloseable {
      */
     public long handshakesRefused() {
         return engine.handshakesRefused();
+    }
+
+    /** Peers disconnected, by reason (the {@link PeerDropReason} names in lower case), since start. */
+    public java.util.Map<String, Long> peersDroppedByReason() {
+        return engine.peersDroppedByReason();
+    }
+
+    /** Chokes by reason (origin_failure, origin_budget, snubbed, not_reading), since start. */
+    public java.util.Map<String, Long> peersChokedByReason() {
+        return engine.peersChokedByReason();
+    }
+
+    /** {@link #handshakesRefused()} by reason (per_ip_limit, handshake_limit, key_exchange_rate, handshake, ...). */
+    public java.util.Map<String, Long> handshakesRefusedByReason() {
+        return engine.handshakesRefusedByReason();
     }
 
     /** Times a peer was choked because its request could not be served from the origin. */

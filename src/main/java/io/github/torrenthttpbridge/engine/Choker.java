@@ -24,6 +24,11 @@ final class Choker {
     private final Set<PeerConnection> waiting = ConcurrentHashMap.newKeySet();
     private final Set<PeerConnection> holding = ConcurrentHashMap.newKeySet();
     final LongAdder chokedForOrigin = new LongAdder();
+    private final java.util.Map<String, LongAdder> chokedBy = new ConcurrentHashMap<>();
+    /** An unchoked peer that asks for nothing this long gives its slot to one that waits (snubbed). */
+    static final long SNUB_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** A peer choked for what its requests cost the origin is asked back after this long. */
+    static final long ORIGIN_BUDGET_CHOKE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     Choker(WireEngine engine, int slots, long minHoldNanos) {
         this.engine = engine;
@@ -53,20 +58,49 @@ final class Choker {
             return;
         }
         chokedForOrigin.increment();
+        count("origin_failure");
         chokeAndFree(c);
+        inviteBackLater(c, engine.originRetryDelayNanos());
+    }
+
+    /** The peer's requests made the origin send far more than it took (its lock held): choked, asked back later. */
+    void overOriginBudget(PeerConnection c, String why) {
+        if (c.session().choking()) {
+            return;
+        }
+        count("origin_budget");
+        org.slf4j.LoggerFactory.getLogger(Choker.class).debug("choking {}: {}", c.remoteName(), why);
+        chokeAndFree(c);
+        inviteBackLater(c, ORIGIN_BUDGET_CHOKE_NANOS);
+    }
+
+    private void inviteBackLater(PeerConnection c, long delayNanos) {
         engine.scheduler().schedule(() -> {
             synchronized (c) {
                 if (!c.isClosedState() && c.session().interested() && c.session().choking()) {
                     interested(c);
                 }
             }
-        }, engine.originRetryDelayNanos(), TimeUnit.NANOSECONDS);
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void count(String reason) {
+        chokedBy.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    java.util.Map<String, Long> chokedByReason() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        chokedBy.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     /** The peer does not read what we send (its lock held): its slot goes to someone who does. */
     void stalled(PeerConnection c) {
-        if (chokeAndFree(c) && c.session().interested()) {
-            waiting.add(c);
+        if (chokeAndFree(c)) {
+            count("not_reading");
+            if (c.session().interested()) {
+                waiting.add(c);
+            }
         }
     }
 
@@ -123,8 +157,26 @@ final class Choker {
         }
     }
 
-    /** Runs every few seconds: when peers wait, those holding a slot longest (past the minimum) make room. */
+    /**
+     * Runs every few seconds: a peer that holds a slot and asks for nothing gives it up (snubbed: it waits again,
+     * behind the others); when peers wait, those holding a slot longest (past the minimum) make room.
+     */
     void rotate() {
+        long t = System.nanoTime();
+        for (PeerConnection c : waiting.isEmpty() ? List.<PeerConnection>of() : new ArrayList<>(holding)) {
+            PeerSession s = c.session();
+            if (t - s.unchokedAtNanos() < SNUB_NANOS || t - s.lastRequestNanos() < SNUB_NANOS) {
+                continue;
+            }
+            synchronized (c) {
+                if (holding.contains(c) && !c.isClosedState() && chokeAndFree(c)) {
+                    count("snubbed");
+                    if (c.session().interested()) {
+                        waiting.add(c);
+                    }
+                }
+            }
+        }
         fillFreeSlots();
         int want = waiting.size();
         if (want == 0) {

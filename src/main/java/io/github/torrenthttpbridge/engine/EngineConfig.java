@@ -24,14 +24,35 @@ import java.util.List;
  * @param sendBufferBytes    bytes queued per peer before no more blocks are queued for it (the new engine)
  * @param announceAddress    the address announced to the DHT (its port) and to trackers (port, and host as {@code ip}),
  *                           or null for the listener's own port and no {@code ip}; a port of 0 means the listener's
+ * @param budgets            what one peer, one IP address and all peers may make the engine hold or do
+ *                           ({@code sendBufferBytes} above is the per-peer send budget)
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
                            int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
                            int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots,
-                           long sendBufferBytes, InetSocketAddress announceAddress) {
+                           long sendBufferBytes, InetSocketAddress announceAddress, PeerBudgets budgets) {
     public EngineConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
+        java.util.Objects.requireNonNull(budgets, "budgets");
+    }
+
+    /** With the default budgets. */
+    public EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                        List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
+                        int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
+                        int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots, long sendBufferBytes,
+                        InetSocketAddress announceAddress) {
+        this(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers, maxPeersPerTorrent,
+                maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots,
+                sendBufferBytes, announceAddress, PeerBudgets.defaults());
+    }
+
+    /** A copy with other budgets. */
+    public EngineConfig withBudgets(PeerBudgets b) {
+        return new EngineConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers,
+                maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer,
+                maxUploadBytesPerSecond, uploadSlots, sendBufferBytes, announceAddress, b);
     }
 
     /** Without an announce address: the listener's own port is announced. */

@@ -18,6 +18,8 @@ final class ExtensionMessages {
     static final int UT_METADATA = 2;
     private static final int METADATA_BLOCK = 16 * 1024;
     private static final int MAX_HANDSHAKE = 64 * 1024;
+    /** The largest extension message (payload) a peer may send us: its extended handshake. */
+    static final int MAX_MESSAGE = MAX_HANDSHAKE;
 
     private final PeerConnection conn;
     private final SeedTorrent torrent;
@@ -94,6 +96,9 @@ final class ExtensionMessages {
         }
         byte[] info = torrent.meta.infoBytes();
         int blocks = (info.length + METADATA_BLOCK - 1) / METADATA_BLOCK;
+        if (!conn.session().metadataRequest(blocks)) {
+            return;
+        }
         Map<String, Object> reply = new TreeMap<>();
         reply.put("piece", piece);
         if (piece < 0 || piece >= blocks) {
@@ -104,7 +109,7 @@ final class ExtensionMessages {
         int from = (int) (piece * METADATA_BLOCK);
         reply.put("msg_type", 1);
         reply.put("total_size", info.length);
-        conn.out.send(Wire.extended(peerUtMetadata, Bencode.encode(reply),
+        conn.session().sendReply(Wire.extended(peerUtMetadata, Bencode.encode(reply),
                 Arrays.copyOfRange(info, from, Math.min(info.length, from + METADATA_BLOCK))));
     }
 

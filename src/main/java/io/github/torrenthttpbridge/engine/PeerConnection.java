@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
 final class PeerConnection extends AbstractConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     private static final int INITIAL_BUFFER = 16 * 1024;
+    /** Largest message before the torrent is known: an MSE handshake with its pads and a 64 KiB initial payload. */
+    private static final int MAX_BEFORE_ACTIVE = 64 * 1024 + 1024;
+    /** Bytes one connection may read in one pass before it yields the selector to the others. */
+    static final int READ_BUDGET_PER_PASS = 256 * 1024;
 
     private enum State { DETECT, MSE, HANDSHAKE, ACTIVE, CLOSED }
 
@@ -44,18 +48,27 @@ final class PeerConnection extends AbstractConnection {
     private Rc4 decryptor;
     private MseHandshake mse;
     private boolean countedDropped;
+    /** Not read while its send queue is full (backpressure); read again once it drains. */
+    private boolean paused;
+    private final java.net.InetAddress remoteAddress;
+    /** Counted by the engine's admission as handshaking until it becomes a peer or closes. */
+    private boolean handshaking;
+    final java.util.concurrent.atomic.AtomicBoolean evicting = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** An accepted connection ({@code dial} null) or one we opened for a torrent. */
     PeerConnection(EndPoint endPoint, WireEngine engine, WireEngine.Dial dial) {
         super(endPoint, engine.executor());
         this.engine = engine;
-        this.out = new SendQueue(this, endPoint, engine.sendHighWatermark());
+        this.out = new SendQueue(this, endPoint, engine.sendHighWatermark(), engine.queuedForAll(),
+                engine.budgets().totalSendBytes());
         this.outgoing = dial != null;
         this.dial = dial;
         this.torrent = dial == null ? null : dial.torrent();
         SocketAddress remote = endPoint.getRemoteSocketAddress();
         this.remoteName = remote instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(remote);
+        this.remoteAddress = remote instanceof InetSocketAddress a ? a.getAddress() : null;
+        this.handshaking = dial == null;
         this.state = outgoing ? State.HANDSHAKE : State.DETECT;
     }
 
@@ -85,6 +98,17 @@ final class PeerConnection extends AbstractConnection {
         return remoteName;
     }
 
+    java.net.InetAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Whether the engine's admission still counts it as handshaking (incoming, not yet a peer). */
+    synchronized boolean takeHandshaking() {
+        boolean was = handshaking;
+        handshaking = false;
+        return was;
+    }
+
     @Override
     public void onOpen() {
         super.onOpen();
@@ -106,11 +130,12 @@ final class PeerConnection extends AbstractConnection {
     @Override
     public void onFillable() {
         try {
+            int budget = READ_BUDGET_PER_PASS;
             while (true) {
                 int n;
                 synchronized (this) {
-                    if (state == State.CLOSED) {
-                        return;
+                    if (state == State.CLOSED || paused) {
+                        return;   // paused: sendDrained() reads on
                     }
                     makeRoom();
                     int start = in.limit();
@@ -124,14 +149,18 @@ final class PeerConnection extends AbstractConnection {
                         if (session != null && state == State.ACTIVE) {
                             session.pump();   // once per read: the blocks of all requests read go out together
                         }
+                        if (paused) {
+                            return;
+                        }
                     }
                 }
                 if (n < 0) {
                     close("closed by the peer");
                     return;
                 }
-                if (n == 0) {
-                    fillInterested();
+                budget -= n;
+                if (n == 0 || budget <= 0) {
+                    fillInterested();   // also yields the selector to other connections after a pass's budget
                     return;
                 }
             }
@@ -143,20 +172,72 @@ final class PeerConnection extends AbstractConnection {
         }
     }
 
-    /** Compacts the input buffer, growing it when a message bigger than the buffer is on its way. */
+    /** The send queue drained below its watermark (its lock held): a connection paused for backpressure reads on. */
+    void sendDrained() {
+        if (paused && state != State.CLOSED) {
+            paused = false;
+            engine.executor().execute(this::resume);
+        }
+    }
+
+    /** Handles what was read before the pause, then reads again. */
+    private void resume() {
+        try {
+            synchronized (this) {
+                if (state == State.CLOSED || paused) {
+                    return;
+                }
+                process();
+                if (session != null && state == State.ACTIVE) {
+                    session.pump();
+                }
+                if (paused || state == State.CLOSED) {
+                    return;
+                }
+            }
+            onFillable();
+        } catch (ProtocolException e) {
+            drop(e.kind, e.getMessage());
+        } catch (Throwable e) {
+            LOG.debug("connection to {} failed", remoteName, e);
+            close(e.toString());
+        }
+    }
+
+    /**
+     * Compacts the input buffer, growing it only as far as the message on its way needs and never past the
+     * largest message legal in this state; shrinks it back once a large message has been handled.
+     */
     private void makeRoom() {
         if (in.position() > 0) {
             in.compact().flip();
         }
+        if (in.capacity() > INITIAL_BUFFER && in.remaining() < INITIAL_BUFFER / 2) {
+            ByteBuffer small = ByteBuffer.allocate(INITIAL_BUFFER);
+            small.put(in).flip();
+            in = small;
+        }
         if (in.limit() == in.capacity()) {
+            int limit = maxMessage();
             int needed = in.capacity() * 2;
-            if (needed > Wire.MAX_MESSAGE + 4 + 1024) {
-                throw new ProtocolException("a message longer than " + Wire.MAX_MESSAGE + " bytes");
+            if (state == State.ACTIVE && in.remaining() >= 4) {
+                needed = Math.max(in.capacity() + 1, 4 + in.getInt(in.position()));
             }
-            ByteBuffer bigger = ByteBuffer.allocate(needed);
+            if (needed > limit) {
+                throw new ProtocolException("a message longer than " + (limit - 4) + " bytes, the largest this peer may send");
+            }
+            ByteBuffer bigger = ByteBuffer.allocate(Math.min(limit, Math.max(needed, in.capacity() * 2)));
             bigger.put(in).flip();
             in = bigger;
         }
+    }
+
+    /** The largest frame (with its length prefix) legal now: a seed is sent bitfields, extension messages, requests. */
+    private int maxMessage() {
+        if (state != State.ACTIVE || torrent == null) {
+            return MAX_BEFORE_ACTIVE;
+        }
+        return 4 + Math.max(ExtensionMessages.MAX_MESSAGE + 2, 1 + (torrent.meta.pieceCount() + 7) / 8);
     }
 
     private void process() {
@@ -173,6 +254,11 @@ final class PeerConnection extends AbstractConnection {
                         }
                         state = State.HANDSHAKE;
                     } else {
+                        String full = engine.admitKeyExchange(remoteAddress);
+                        if (full != null) {
+                            refuse(full);
+                            return;
+                        }
                         mse = MseHandshake.receiver(engine::infoHashForReq2, engine.allowPlaintext(), engine.allowRc4());
                         state = State.MSE;
                     }
@@ -195,8 +281,12 @@ final class PeerConnection extends AbstractConnection {
                     if (in.remaining() < 4) {
                         return;
                     }
+                    if (out.full()) {
+                        paused = true;   // backpressure: what the peer sends waits in its socket, not in our memory
+                        return;
+                    }
                     int length = in.getInt(in.position());
-                    if (length < 0 || length > Wire.MAX_MESSAGE) {
+                    if (length < 0 || length > maxMessage() - 4) {
                         throw new ProtocolException("message length " + Integer.toUnsignedString(length));
                     }
                     if (in.remaining() < 4 + length) {
@@ -295,6 +385,7 @@ final class PeerConnection extends AbstractConnection {
             close(full);
             return false;
         }
+        engine.handshakeDone(this);
         boolean fast = (reserved[7] & Wire.RESERVED_FAST_BIT) != 0;
         boolean extended = (reserved[Wire.RESERVED_EXTENSION_BYTE] & Wire.RESERVED_EXTENSION_BIT) != 0;
         boolean dht = (reserved[7] & Wire.RESERVED_DHT_BIT) != 0;
@@ -377,6 +468,11 @@ final class PeerConnection extends AbstractConnection {
     /** Whether we dialed this peer (so it accepts connections at the address we reached it on). */
     boolean isOutgoing() {
         return outgoing;
+    }
+
+    /** Whether it is not read now because its send queue is full. */
+    synchronized boolean isPaused() {
+        return paused;
     }
 
     synchronized boolean isClosedState() {

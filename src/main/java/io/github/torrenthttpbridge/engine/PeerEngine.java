@@ -42,8 +42,18 @@ public interface PeerEngine extends AutoCloseable {
     /** Peers disconnected for breaking the protocol, flooding or not reading, since start. */
     long peersDropped();
 
-    /** {@link #peersDropped()} by reason: protocol_error, bad_request, flood, not_reading. */
+    /** {@link #peersDropped()} by reason: protocol_error, bad_request, flood, not_reading, origin_churn, evicted. */
     java.util.Map<String, Long> peersDroppedByReason();
+
+    /** {@link #handshakesRefused()} by reason (per_ip_limit, handshake_limit, key_exchange_rate, handshake, ...). */
+    default java.util.Map<String, Long> handshakesRefusedByReason() {
+        return java.util.Map.of();
+    }
+
+    /** Chokes by reason: origin_failure, origin_budget, snubbed, not_reading. */
+    default java.util.Map<String, Long> peersChokedByReason() {
+        return java.util.Map.of();
+    }
 
     /** Block requests waiting for their piece to arrive from the origin (0 when idle: nothing leaked). */
     int readPermitsHeld();

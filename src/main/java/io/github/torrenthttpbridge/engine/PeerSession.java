@@ -29,6 +29,10 @@ final class PeerSession {
         final int begin;
         final int length;
         CompletableFuture<java.nio.ByteBuffer> piece;
+        /** Its piece is claimed (from {@link PeerSession#admitWaiting()} until {@link PeerSession#release}). */
+        boolean claimed;
+        /** Claimed and its piece not arrived yet: one of the peer's origin loads in flight. */
+        boolean loading;
         boolean released;
         boolean holdsPermit;
         /** Its bytes are already counted against the upload cap (the send was only delayed). */
@@ -51,7 +55,18 @@ final class PeerSession {
     private final boolean fast;
     private final boolean extended;
     private final Map<Long, Request> requested = new HashMap<>();
+    /** Requests not claimed yet, in arrival order: they wait as requests, not as loaded bytes. */
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final ArrayDeque<Request> ready = new ArrayDeque<>();
+    /** Claimed requests per span of pieces, and the bytes of those spans: the memory this peer pins. */
+    private final Map<Integer, Integer> claimedSpans = new HashMap<>();
+    private long pinnedBytes;
+    private int loadsInFlight;
+    private final int spanPieces;
+    private final OriginLedger.Account origin;
+    private boolean retryScheduled;
+    private boolean overOriginBudgetOnce;
+    private int metadataRequests;
     /** BEP 52 hash requests (their 48-byte headers) not answered yet. */
     private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
     private final ExtensionMessages extensions;
@@ -61,6 +76,8 @@ final class PeerSession {
     private boolean throttled;
     private long unchokedAtNanos;
     private long waitingSinceNanos;
+    private volatile long lastRequestNanos = System.nanoTime();
+    private volatile long notInterestedSinceNanos = System.nanoTime();
 
     PeerSession(PeerConnection conn, SeedTorrent torrent, boolean fast, boolean extended) {
         this.conn = conn;
@@ -69,6 +86,8 @@ final class PeerSession {
         this.fast = fast;
         this.extended = extended;
         this.extensions = new ExtensionMessages(conn, torrent, pex);
+        this.spanPieces = Math.max(1, torrent.pieces.spanPieces());
+        this.origin = engine.originLedger().account(conn.remoteAddress());
     }
 
     /** Right after the handshakes: what we have (everything), our extensions, our DHT port. */
@@ -98,6 +117,7 @@ final class PeerSession {
             case Wire.INTERESTED -> {
                 if (!interested) {
                     interested = true;
+                    lastRequestNanos = System.nanoTime();
                     waitingSinceNanos = System.nanoTime();
                     engine.choker().interested(conn);
                 }
@@ -105,6 +125,7 @@ final class PeerSession {
             case Wire.NOT_INTERESTED -> {
                 if (interested) {
                     interested = false;
+                    notInterestedSinceNanos = System.nanoTime();
                     engine.choker().notInterested(conn);
                 }
             }
@@ -174,18 +195,94 @@ final class PeerSession {
         if (requested.putIfAbsent(r.key(), r) != null) {
             return;
         }
-        engine.openClaims().incrementAndGet();
-        r.piece = torrent.pieces.piece(index);
-        if (r.piece.isDone()) {
-            ready.add(r);   // sent by the pump that follows the read
-            return;
+        lastRequestNanos = System.nanoTime();
+        waiting.add(r);   // claimed by the pump that follows the read, within this peer's budgets
+    }
+
+    /**
+     * Claims the pieces of waiting requests, oldest first, while this peer's budgets allow: the spans it pins (at
+     * least one), its origin loads in flight, and the cache's own bound (then it tries again shortly). A peer whose
+     * requests made the origin send far more than it takes is choked, and dropped if it does it again.
+     */
+    private void admitWaiting() {
+        PeerBudgets budgets = engine.budgets();
+        while (!waiting.isEmpty() && !choking) {
+            Request r = waiting.peek();
+            if (r.released || requested.get(r.key()) != r) {
+                waiting.poll();
+                continue;
+            }
+            int span = r.index / spanPieces;
+            boolean held = claimedSpans.containsKey(span);
+            long bytes = held ? 0 : spanBytes(span);
+            if (!held && !claimedSpans.isEmpty() && (pinnedBytes + bytes > budgets.pinnedBytesPerPeer()
+                    || loadsInFlight >= budgets.originLoadsPerPeer())) {
+                return;   // waits until one of this peer's spans is released or arrives
+            }
+            CompletableFuture<ByteBuffer> f = torrent.pieces.claim(r.index, origin::caused);
+            if (f == null) {
+                retryLater();   // the cache is full of pinned and loading spans
+                return;
+            }
+            waiting.poll();
+            engine.openClaims().incrementAndGet();
+            r.piece = f;
+            r.claimed = true;
+            claimedSpans.merge(span, 1, Integer::sum);
+            pinnedBytes += bytes;
+            if (f.isDone()) {
+                ready.add(r);
+            } else if (!engine.pendingReads().tryAcquire()) {
+                refuse(r, false);
+                return;
+            } else {
+                r.holdsPermit = true;
+                r.loading = true;
+                loadsInFlight++;
+                f.whenComplete((x, e) -> pieceArrived(r));
+            }
+            if (checkOriginBudget()) {
+                return;
+            }
         }
-        if (!engine.pendingReads().tryAcquire()) {
-            refuse(r, false);
-            return;
+    }
+
+    /** Bytes of the span of pieces the store loads (and pins) together. */
+    private long spanBytes(int span) {
+        var meta = torrent.meta;
+        int first = span * spanPieces;
+        int last = Math.min(meta.pieceCount(), first + spanPieces) - 1;
+        return meta.pieceOffset(last) + meta.pieceSize(last) - meta.pieceOffset(first);
+    }
+
+    private void retryLater() {
+        if (!retryScheduled) {
+            retryScheduled = true;
+            engine.scheduler().schedule(() -> {
+                synchronized (conn) {
+                    retryScheduled = false;
+                    if (!conn.isClosedState()) {
+                        pump();
+                    }
+                }
+            }, 50, TimeUnit.MILLISECONDS);
         }
-        r.holdsPermit = true;
-        r.piece.whenComplete((b, e) -> pieceArrived(r));
+    }
+
+    /** True when this peer was choked or dropped for what its requests made the origin send. */
+    private boolean checkOriginBudget() {
+        if (!origin.overBudget(engine.budgets())) {
+            return false;
+        }
+        String why = "its requests made the origin send " + origin.caused() + " bytes while it took " + origin.taken()
+                + " (request/cancel churn)";
+        if (overOriginBudgetOnce) {
+            conn.drop("origin_churn", why);
+        } else {
+            overOriginBudgetOnce = true;
+            engine.choker().overOriginBudget(conn, why);
+        }
+        return true;
     }
 
     private void pieceArrived(Request r) {
@@ -194,8 +291,14 @@ final class PeerSession {
                 r.holdsPermit = false;
                 engine.pendingReads().release();
             }
+            if (r.loading) {
+                r.loading = false;
+                loadsInFlight--;
+            }
             if (!r.released && requested.get(r.key()) == r) {
                 ready.add(r);
+            }
+            if (!conn.isClosedState()) {
                 pump();
             }
         }
@@ -224,6 +327,7 @@ final class PeerSession {
         byte[] header = new byte[Wire.HASH_HEADER];
         m.get(1, header);
         hashRequests.add(header);
+        answerHashRequests();   // at once while the send queue has room: reading stops when it has none
     }
 
     private void answerHashRequests() {
@@ -240,7 +344,7 @@ final class PeerSession {
                 conn.out.send(Wire.hashReject(h));
             } else {
                 torrent.hashRequestsServed.increment();
-                conn.out.send(Wire.hashes(h, hashes));
+                sendReply(Wire.hashes(h, hashes));
             }
         }
     }
@@ -248,6 +352,9 @@ final class PeerSession {
     /** Moves ready blocks into the send queue while it is under its watermark (and the upload cap allows). */
     void pump() {
         answerHashRequests();
+        if (!conn.isClosedState()) {
+            admitWaiting();
+        }
         while (!ready.isEmpty() && !conn.out.full() && !throttled) {
             Request r = ready.peek();
             if (r.released || requested.get(r.key()) != r) {
@@ -278,6 +385,7 @@ final class PeerSession {
                 if (written) {
                     torrent.uploaded.add(r.length);
                     torrent.blocksServed.increment();
+                    origin.took(r.length);
                 }
                 release(r);
             });
@@ -305,11 +413,51 @@ final class PeerSession {
     }
 
     private void release(Request r) {
-        if (!r.released) {
-            r.released = true;
-            engine.openClaims().decrementAndGet();
-            torrent.pieces.release(r.index);
+        if (r.released) {
+            return;
         }
+        r.released = true;
+        if (!r.claimed) {
+            return;   // it was still waiting: nothing was claimed for it
+        }
+        if (r.loading) {
+            r.loading = false;
+            loadsInFlight--;
+        }
+        engine.openClaims().decrementAndGet();
+        int span = r.index / spanPieces;
+        Integer n = claimedSpans.get(span);
+        if (n != null && n > 1) {
+            claimedSpans.put(span, n - 1);
+        } else if (n != null) {
+            claimedSpans.remove(span);
+            pinnedBytes -= spanBytes(span);
+        }
+        torrent.pieces.release(r.index);   // the last claim of a span still loading abandons its origin fetch
+    }
+
+    /**
+     * Queues a reply that is upload (metadata, hashes): charged to the upload cap (it delays later blocks) and
+     * counted as uploaded once written.
+     */
+    void sendReply(ByteBuffer m) {
+        int bytes = m.remaining();
+        engine.reserveUpload(bytes);
+        conn.out.send(m, written -> {
+            if (written) {
+                torrent.uploaded.add(bytes);
+            }
+        });
+    }
+
+    /** Counts one ut_metadata request; false (and the peer is dropped) past a few times the metadata's blocks. */
+    boolean metadataRequest(int blocks) {
+        if (++metadataRequests > 3 * blocks + 8) {
+            conn.drop("flood", "more than " + (3 * blocks + 8) + " metadata requests (the info dictionary has "
+                    + blocks + " blocks)");
+            return false;
+        }
+        return true;
     }
 
     private static boolean isStale(Throwable error) {
@@ -337,6 +485,7 @@ final class PeerSession {
             }
         }
         ready.clear();
+        waiting.clear();
         waitingSinceNanos = System.nanoTime();
     }
 
@@ -391,6 +540,16 @@ final class PeerSession {
         return waitingSinceNanos;
     }
 
+    /** When the peer last asked for a block (or became interested). */
+    long lastRequestNanos() {
+        return lastRequestNanos;
+    }
+
+    /** Since when the peer is not interested (meaningless while it is). */
+    long notInterestedSinceNanos() {
+        return notInterestedSinceNanos;
+    }
+
     /** The connection ended: every claim still held is released. */
     void closed() {
         for (Request r : requested.values()) {
@@ -398,6 +557,7 @@ final class PeerSession {
         }
         requested.clear();
         ready.clear();
+        waiting.clear();
         hashRequests.clear();
     }
 }

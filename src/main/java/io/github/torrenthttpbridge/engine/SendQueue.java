@@ -10,8 +10,10 @@ import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * One peer's outgoing bytes: a queue of buffers written with non-blocking gathering writes, one write in flight at a
- * time. Callers check {@link #full()} (the high watermark) before queueing more blocks, so a peer that does not read
- * holds at most about a watermark of memory and never a thread. Encryption (RC4 after MSE) is applied as bytes are
+ * time. Every message counts against the peer's send budget (the high watermark) and against one budget for all
+ * peers: callers check {@link #full()} before queueing more blocks, and the connection reads nothing more from a
+ * peer whose queue is full (backpressure), so a peer that does not read holds at most about a watermark of memory
+ * (plus one reply) and never a thread. Encryption (RC4 after MSE) is applied as bytes are
  * queued, which is the order they go on the wire. Guarded by the connection's lock.
  */
 final class SendQueue extends IteratingCallback {
@@ -30,6 +32,9 @@ final class SendQueue extends IteratingCallback {
     private final PeerConnection conn;
     private final EndPoint endPoint;
     private final long highWatermark;
+    /** Bytes queued for every peer of the engine, and their bound. */
+    private final java.util.concurrent.atomic.AtomicLong queuedForAll;
+    private final long allWatermark;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final List<Entry> inFlight = new ArrayList<>();
     private long queuedBytes;
@@ -39,10 +44,13 @@ final class SendQueue extends IteratingCallback {
     private volatile long writingSinceNanos;
     private volatile long lastSendNanos = System.nanoTime();
 
-    SendQueue(PeerConnection conn, EndPoint endPoint, long highWatermark) {
+    SendQueue(PeerConnection conn, EndPoint endPoint, long highWatermark,
+              java.util.concurrent.atomic.AtomicLong queuedForAll, long allWatermark) {
         this.conn = conn;
         this.endPoint = endPoint;
         this.highWatermark = highWatermark;
+        this.queuedForAll = queuedForAll;
+        this.allWatermark = allWatermark;
     }
 
     /** From now on everything queued is RC4-encrypted with this stream. */
@@ -57,10 +65,15 @@ final class SendQueue extends IteratingCallback {
 
     /** Queues a protocol message (encrypted when the stream is). */
     void send(ByteBuffer message) {
+        send(message, null);
+    }
+
+    /** Queues a protocol message; {@code done} (may be null) is told whether it was written. */
+    void send(ByteBuffer message, Done done) {
         if (encryptor != null) {
             message = encrypted(message, null);
         }
-        enqueue(new Entry(new ByteBuffer[] {message}, message.remaining(), null));
+        enqueue(new Entry(new ByteBuffer[] {message}, message.remaining(), done));
     }
 
     /** Queues a block: its header and a read-only view of verified piece bytes, sent without copying when plain. */
@@ -93,13 +106,17 @@ final class SendQueue extends IteratingCallback {
         }
         queue.add(e);
         queuedBytes += e.bytes;
+        queuedForAll.addAndGet(e.bytes);
         lastSendNanos = System.nanoTime();
         iterate();
     }
 
-    /** At or over the high watermark: queue no more blocks until some are written. */
+    /**
+     * At or over the peer's watermark, or holding something while all peers together are over theirs: queue no more
+     * blocks and read no more until some are written (a peer with nothing queued is never held by the others).
+     */
     boolean full() {
-        return queuedBytes >= highWatermark;
+        return queuedBytes >= highWatermark || (queuedBytes > 0 && queuedForAll.get() >= allWatermark);
     }
 
     long queuedBytes() {
@@ -146,6 +163,9 @@ final class SendQueue extends IteratingCallback {
             if (drained && conn.session() != null) {
                 conn.session().pump();   // may queue more: iterate() then makes this run again
             }
+            if (drained) {
+                conn.sendDrained();   // a connection held for backpressure reads again
+            }
         }
         if (batch == null) {
             return Action.IDLE;
@@ -158,6 +178,7 @@ final class SendQueue extends IteratingCallback {
     private void settle(boolean written) {
         for (Entry e : inFlight) {
             queuedBytes -= e.bytes;
+            queuedForAll.addAndGet(-e.bytes);
             if (e.done != null) {
                 e.done.done(written);
             }
@@ -180,6 +201,7 @@ final class SendQueue extends IteratingCallback {
             }
         }
         queue.clear();
+        queuedForAll.addAndGet(-queuedBytes);
         queuedBytes = 0;
         writingSinceNanos = 0;
     }

@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class WireEngine implements PeerEngine {
     private static final Logger LOG = LoggerFactory.getLogger(WireEngine.class);
     static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** A connected peer not interested for this long may be evicted when a torrent's (or the engine's) slots are full. */
+    static final long EVICT_NOT_INTERESTED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** An interested peer that has asked for nothing this long may be evicted likewise. */
+    static final long EVICT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How often the counts of dropped and refused peers are logged (one line, by reason), when they changed. */
+    static final long DROP_LOG_SECONDS = 60;
     /**
      * How long a peer we are told of (a leecher announcing to the built-in tracker, a tracker's answer) has to connect
      * to us before we dial it. It usually dials us at once, having got our address in the same tracker answer; two
@@ -77,7 +83,14 @@ public final class WireEngine implements PeerEngine {
     private final Set<String> pendingDials = ConcurrentHashMap.newKeySet();
     private final AtomicInteger established = new AtomicInteger();
     private final Map<String, LongAdder> droppedBy = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> refusedBy = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
+    private final PeerBudgets budgets;
+    private final Admission admission;
+    private final OriginLedger originLedger = new OriginLedger();
+    private final java.util.concurrent.atomic.AtomicLong queuedForAll = new java.util.concurrent.atomic.AtomicLong();
+    private Map<String, Long> droppedLogged = Map.of();
+    private Map<String, Long> refusedLogged = Map.of();
     private final AtomicInteger openClaims = new AtomicInteger();
     private ServerSocketChannel server;
     private DhtNode dht;
@@ -98,6 +111,8 @@ public final class WireEngine implements PeerEngine {
         this.choker = new Choker(this, config.uploadSlots(), TimeUnit.SECONDS.toNanos(30));
         this.rate = config.maxUploadBytesPerSecond() > 0 ? new UploadRate(config.maxUploadBytesPerSecond()) : null;
         this.pendingReads = new Semaphore(config.maxPendingReads());
+        this.budgets = config.budgets();
+        this.admission = new Admission(budgets);
     }
 
     @Override
@@ -125,6 +140,7 @@ public final class WireEngine implements PeerEngine {
         startSwarm();
         every(1, this::sweep);
         every(10, choker::rotate);
+        every(DROP_LOG_SECONDS, this::logDrops);
         LOG.info("peer engine listening on {}:{}", config.bindAddress().getHostAddress(), port);
     }
 
@@ -204,6 +220,31 @@ public final class WireEngine implements PeerEngine {
                         + TimeUnit.NANOSECONDS.toSeconds(STALL_DROP_NANOS) + " s (it does not read)");
             }
         }
+    }
+
+    /** One line per period with the peers dropped and connections refused since the last, by reason. */
+    private void logDrops() {
+        Map<String, Long> dropped = peersDroppedByReason();
+        Map<String, Long> refusedNow = handshakesRefusedByReason();
+        String d = delta(droppedLogged, dropped);
+        String r = delta(refusedLogged, refusedNow);
+        droppedLogged = dropped;
+        refusedLogged = refusedNow;
+        if (!d.isEmpty() || !r.isEmpty()) {
+            LOG.info("in the last {} s: peers dropped {}; connections refused {}", DROP_LOG_SECONDS,
+                    d.isEmpty() ? "none" : d, r.isEmpty() ? "none" : r);
+        }
+    }
+
+    private static String delta(Map<String, Long> before, Map<String, Long> now) {
+        StringBuilder b = new StringBuilder();
+        now.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(n);
+            }
+        });
+        return b.toString();
     }
 
     /**
@@ -291,6 +332,10 @@ public final class WireEngine implements PeerEngine {
         if (!dialing.add(key)) {
             return;
         }
+        if (!admission.openOutgoing(peer.getAddress())) {
+            dialing.remove(key);
+            return;   // that address has all the connections one address may have
+        }
         try {
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
@@ -302,6 +347,7 @@ public final class WireEngine implements PeerEngine {
             selectors.connect(ch, new Dial(t, infoHash.bytes(), key, peer, encrypted));
         } catch (IOException | RuntimeException e) {
             dialing.remove(key);
+            admission.closed(peer.getAddress(), false);
             LOG.debug("cannot dial {}: {}", peer, e.toString());
         }
     }
@@ -334,6 +380,23 @@ public final class WireEngine implements PeerEngine {
 
     long sendHighWatermark() {
         return config.sendBufferBytes();
+    }
+
+    PeerBudgets budgets() {
+        return budgets;
+    }
+
+    java.util.concurrent.atomic.AtomicLong queuedForAll() {
+        return queuedForAll;
+    }
+
+    OriginLedger originLedger() {
+        return originLedger;
+    }
+
+    /** Whether {@code ip} may make us run an MSE key exchange now; null if so, else the reason (counted by the caller). */
+    String admitKeyExchange(java.net.InetAddress ip) {
+        return admission.keyExchange(ip);
     }
 
     int maxOutstandingPerPeer() {
@@ -378,16 +441,20 @@ public final class WireEngine implements PeerEngine {
         return rate == null ? 0 : rate.reserve(bytes);
     }
 
-    /** Admits a peer that completed its handshake, or says why not (connection limits). */
+    /**
+     * Admits a peer that completed its handshake, or says why not (connection limits). When the torrent's slots (or
+     * the engine's) are full, the least useful peer makes room: the one not interested longest, else the one idle
+     * longest, past a grace time, as libtorrent does; without one the newcomer is refused.
+     */
     String admit(PeerConnection c, SeedTorrent t) {
         if (t.removed) {
             return "torrent no longer seeded";
         }
-        if (established.incrementAndGet() > config.maxPeers()) {
+        if (established.incrementAndGet() > config.maxPeers() && !evictLeastUseful(connections)) {
             established.decrementAndGet();
             return "at the limit of " + config.maxPeers() + " peers";
         }
-        if (t.peers.size() >= config.maxPeersPerTorrent()) {
+        if (t.peers.size() >= config.maxPeersPerTorrent() && !evictLeastUseful(t.peers)) {
             established.decrementAndGet();
             return "at the limit of " + config.maxPeersPerTorrent() + " peers for this torrent";
         }
@@ -395,19 +462,76 @@ public final class WireEngine implements PeerEngine {
         return null;
     }
 
-    void refused(PeerConnection c, String why) {
-        refused.increment();
-        LOG.debug("refused connection from {}: {}", c.remoteName(), why);
+    /** Closes (on another thread: its lock is not ours to take) the least useful of {@code among}; false if none is. */
+    private boolean evictLeastUseful(Iterable<PeerConnection> among) {
+        PeerConnection victim = leastUseful(among, System.nanoTime());
+        if (victim == null || !victim.evicting.compareAndSet(false, true)) {
+            return false;
+        }
+        pool.execute(() -> victim.drop("evicted", "making room for a new peer: it was "
+                + (victim.session().interested() ? "idle" : "not interested") + " the longest"));
+        return true;
     }
 
-    /** A peer dropped for {@code kind}: protocol_error, bad_request, flood or not_reading. */
+    /** The peer that does least with its slot: not interested longest, else idle longest (past the grace times). */
+    static PeerConnection leastUseful(Iterable<PeerConnection> among, long now) {
+        PeerConnection best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (PeerConnection p : among) {
+            PeerSession s = p.session();
+            if (s == null || !p.isActive() || p.evicting.get()) {
+                continue;
+            }
+            long score;
+            if (!s.interested()) {
+                long idle = now - Math.max(s.notInterestedSinceNanos(), p.openedNanos());
+                if (idle < EVICT_NOT_INTERESTED_NANOS) {
+                    continue;
+                }
+                score = Long.MAX_VALUE / 2 + idle;   // any not-interested peer goes before any interested one
+            } else {
+                long idle = now - s.lastRequestNanos();
+                if (idle < EVICT_IDLE_NANOS) {
+                    continue;
+                }
+                score = idle;
+            }
+            if (score > bestScore) {
+                bestScore = score;
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** An incoming connection finished its handshakes: it no longer counts as handshaking. */
+    void handshakeDone(PeerConnection c) {
+        if (c.takeHandshaking()) {
+            admission.handshakeDone(c.remoteAddress());
+        }
+    }
+
+    void refused(PeerConnection c, String why) {
+        refused(c, "handshake", why);
+    }
+
+    /** A connection refused before it became a peer, counted by {@code kind}. */
+    void refused(PeerConnection c, String kind, String why) {
+        refused.increment();
+        refusedBy.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        LOG.debug("refused connection from {}: {}", c == null ? "?" : c.remoteName(), why);
+    }
+
+    /** A peer dropped for {@code kind}: protocol_error, bad_request, flood, not_reading, origin_churn, evicted. */
     void dropped(PeerConnection c, String kind, String why) {
         droppedBy.computeIfAbsent(kind, k -> new LongAdder()).increment();
-        LOG.info("disconnecting peer {}: {}", c.remoteName(), why);
+        LOG.debug("disconnecting peer {}: {}", c.remoteName(), why);   // counted; logged by reason once a minute
     }
 
     void closed(PeerConnection c, SeedTorrent t) {
-        connections.remove(c);
+        if (connections.remove(c) && c.remoteAddress() != null) {
+            admission.closed(c.remoteAddress(), c.takeHandshaking());
+        }
         if (t != null && t.peers.remove(c)) {
             established.decrementAndGet();
         }
@@ -448,6 +572,23 @@ public final class WireEngine implements PeerEngine {
     @Override
     public long handshakesRefused() {
         return refused.sum();
+    }
+
+    @Override
+    public Map<String, Long> handshakesRefusedByReason() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        refusedBy.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> peersChokedByReason() {
+        return choker.chokedByReason();
+    }
+
+    /** Bytes queued for all peers now. */
+    public long queuedBytes() {
+        return queuedForAll.get();
     }
 
     @Override
@@ -545,13 +686,25 @@ public final class WireEngine implements PeerEngine {
         protected void accepted(SelectableChannel channel) throws IOException {
             SocketChannel ch = (SocketChannel) channel;
             if (closed || connections.size() >= 2 * config.maxPeers()) {
-                refused.increment();
+                refused(null, "connection_limit", "at twice the peer limit in connections");
                 ch.close();
                 return;
             }
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            accept(ch);
+            java.net.InetAddress ip = ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            String why = ip == null ? "handshake" : admission.openIncoming(ip);
+            if (why != null) {
+                refused(null, why, "from " + ip);
+                ch.close();
+                return;
+            }
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                accept(ch);
+            } catch (IOException | RuntimeException e) {
+                admission.closed(ip, true);
+                throw e;
+            }
         }
 
         @Override
@@ -577,6 +730,7 @@ public final class WireEngine implements PeerEngine {
         protected void connectionFailed(SelectableChannel channel, Throwable ex, Object attachment) {
             if (attachment instanceof Dial d) {
                 dialing.remove(d.key());
+                admission.closed(d.address().getAddress(), false);
                 LOG.debug("could not connect to a peer of {}: {}", d.torrent().meta.name(), ex.toString());
             }
             super.connectionFailed(channel, ex, attachment);

@@ -165,25 +165,49 @@ public final class OriginClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "range " + offset + "+" + length + " outside a file of " + resource.length() + " bytes"));
         }
-        return attempt(resource, offset, length, 1);
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<Exchange> current = new java.util.concurrent.atomic.AtomicReference<>();
+        attempt(resource, offset, length, 1, result, current);
+        result.whenComplete((b, e) -> {
+            Exchange ex = current.get();
+            if (result.isCancelled() && ex != null) {
+                // nobody wants these bytes any more (cancelled requests): the request is aborted, no retry follows
+                ex.fail(new OriginException(resource.url(), "abandoned", false));
+            }
+        });
+        return result;
     }
 
-    private CompletableFuture<byte[]> attempt(OriginResource resource, long offset, int length, int attempt) {
+    /** One attempt; retries transient failures with backoff until {@code result} is done or cancelled. */
+    private void attempt(OriginResource resource, long offset, int length, int attempt, CompletableFuture<byte[]> result,
+                         java.util.concurrent.atomic.AtomicReference<Exchange> current) {
+        if (result.isDone()) {
+            return;
+        }
         Exchange ex = new Exchange(resource.url(), offset, length, resource.length(), resource, false);
-        return ex.future.handle((bytes, error) -> {
+        current.set(ex);
+        if (result.isCancelled()) {
+            ex.fail(new OriginException(resource.url(), "abandoned", false));
+        }
+        ex.future.whenComplete((bytes, error) -> {
             if (error == null) {
-                return CompletableFuture.completedFuture(bytes);
+                result.complete(bytes);
+                return;
+            }
+            if (result.isDone()) {
+                return;   // abandoned
             }
             OriginException oe = classify(resource.url(), unwrap(error));
             failures.increment();
             if (!oe.isTransient() || attempt >= config.maxAttempts()) {
-                return CompletableFuture.<byte[]>failedFuture(oe);
+                result.completeExceptionally(oe);
+                return;
             }
             long delay = config.retryBackoff().toMillis() << (attempt - 1);
             LOG.debug("retrying range {}+{} of {} in {} ms after: {}", offset, length, resource.url(), delay, oe.getMessage());
-            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> attempt(resource, offset, length, attempt + 1));
-        }).thenCompose(f -> f);
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                    .execute(() -> attempt(resource, offset, length, attempt + 1, result, current));
+        });
     }
 
     /**

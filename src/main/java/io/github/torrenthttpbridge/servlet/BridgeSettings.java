@@ -110,6 +110,14 @@ public final class BridgeSettings {
         announceAddress = b.announceAddress;
         hashLease = b.hashLease;
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
+        peerBudgets = b.budgets.build();
+    }
+
+    private final io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets;
+
+    /** What one peer, one IP address and all peers together may make the bridge hold or do. */
+    public io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets() {
+        return peerBudgets;
     }
 
     /** @param tempDir the context's temporary directory; the default metadata directory is under it */
@@ -310,7 +318,7 @@ public final class BridgeSettings {
                 + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
-                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits
+                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits + ", " + peerBudgets
                 + ", maxFolderFiles=" + maxFolderFiles + ", maxFolderBytes=" + maxFolderBytes
                 + ", torrentVersion=" + torrentVersion.label() + "]";
     }
@@ -358,6 +366,14 @@ public final class BridgeSettings {
         private long maxFolderBytes = 64L << 30;
         private TorrentVersion torrentVersion = TorrentVersion.V1;
         private InetSocketAddress announceAddress;
+        private final io.github.torrenthttpbridge.engine.PeerBudgets.Builder budgets =
+                io.github.torrenthttpbridge.engine.PeerBudgets.builder();
+
+        /** Changes the peers' budgets (each value is checked by {@code PeerBudgets.Builder} as it is set). */
+        public Builder peerBudgets(java.util.function.Consumer<io.github.torrenthttpbridge.engine.PeerBudgets.Builder> change) {
+            change.accept(budgets);
+            return this;
+        }
         private Duration hashLease = Duration.ofSeconds(30);
 
         private Builder(Path tempDir) {

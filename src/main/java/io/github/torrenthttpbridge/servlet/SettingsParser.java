@@ -71,6 +71,16 @@ public final class SettingsParser {
             p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only"),
             p("max-folder-files", "1000", "most files in one directory's torrent (D/?torrent); a directory with more gets none (404 with the reason)"),
             p("max-folder-bytes", "68719476736", "most bytes in one directory's torrent (default 64 GiB); a larger directory gets none"),
+            p("max-peers-per-ip", "8", "connections from one IP address, handshaking or established (raise it for tests on 127.0.0.1)"),
+            p("max-handshakes", "128", "incoming connections still handshaking, in all; more are refused"),
+            p("max-handshakes-per-ip", "8", "incoming connections still handshaking from one IP address; also its MSE key exchanges a second"),
+            p("key-exchanges-per-second", "100", "MSE (encrypted) handshakes accepted a second, in all; more are refused (each costs two 768-bit modular exponentiations)"),
+            p("send-buffer-kib", "1024", "bytes queued for one peer, every message counted, KiB; a peer whose queue is full is not read until it drains"),
+            p("send-total-mib", "64", "bytes queued for all peers together, MiB; beyond it peers with anything queued are not read"),
+            p("pinned-mib-per-peer", "8", "memory one peer's requests may pin in the piece cache, MiB (at least one span); its other requests wait as requests"),
+            p("origin-loads-per-peer", "4", "origin loads one peer's requests may have in flight"),
+            p("origin-ratio", "2", "origin bytes an IP address may cause per byte it takes (beyond origin-allowance-mib) before it is choked, then dropped"),
+            p("origin-allowance-mib", "64", "origin bytes an IP address may cause before origin-ratio applies, MiB"),
             p("torrent-version", "v1", "metainfo of new torrents: v1, hybrid (v1 + BEP 52 v2 in one torrent) or v2 (v2 clients only)"));
 
     /** The placeholders release 0.1's demo web.xml used as values; read as "not set" so old web.xml files still deploy. */
@@ -156,6 +166,16 @@ public final class SettingsParser {
             case "metadata-max-mib" -> b.metadataMaxMiB(intRange(n, v, 1, 1L << 30));
             case "max-folder-files" -> b.maxFolderFiles((int) intRange(n, v, 1, 1_000_000));
             case "max-folder-bytes" -> b.maxFolderBytes(intRange(n, v, 1, io.github.torrenthttpbridge.torrent.TorrentMetadata.MAX_LENGTH));
+            case "max-peers-per-ip" -> budget(b, n, v, 1, (x, k) -> x.maxPeersPerIp((int) k));
+            case "max-handshakes" -> budget(b, n, v, 1, (x, k) -> x.maxHandshakes((int) k));
+            case "max-handshakes-per-ip" -> budget(b, n, v, 1, (x, k) -> x.maxHandshakesPerIp((int) k));
+            case "key-exchanges-per-second" -> budget(b, n, v, 1, (x, k) -> x.encryptedHandshakesPerSecond((int) k));
+            case "send-buffer-kib" -> budget(b, n, v, 1024, (x, k) -> x.sendBufferBytes(k));
+            case "send-total-mib" -> budget(b, n, v, 1024 * 1024, (x, k) -> x.totalSendBytes(k));
+            case "pinned-mib-per-peer" -> budget(b, n, v, 1024 * 1024, (x, k) -> x.pinnedBytesPerPeer(k));
+            case "origin-loads-per-peer" -> budget(b, n, v, 1, (x, k) -> x.originLoadsPerPeer((int) k));
+            case "origin-ratio" -> budget(b, n, v, 1, (x, k) -> x.originRatio((int) k));
+            case "origin-allowance-mib" -> budget(b, n, v, 1024 * 1024, (x, k) -> x.originAllowanceBytes(k));
             case "torrent-version" -> {
                 try {
                     b.torrentVersion(io.github.torrenthttpbridge.torrent.TorrentVersion.parse(v));
@@ -218,6 +238,23 @@ public final class SettingsParser {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw BridgeSettings.bad(name, v, expected);
+        }
+    }
+
+    /**
+     * A peer budget: {@code v} times {@code unit}, checked by {@code PeerBudgets.Builder} (the one place its range
+     * is written); a value it refuses fails with the parameter's name.
+     */
+    private static void budget(BridgeSettings.Builder b, String name, String v, long unit,
+                               java.util.function.ObjLongConsumer<io.github.torrenthttpbridge.engine.PeerBudgets.Builder> set) {
+        long n = number(name, v, "an integer");
+        if (n > Long.MAX_VALUE / unit) {
+            throw BridgeSettings.bad(name, v, "a smaller number");
+        }
+        try {
+            b.peerBudgets(x -> set.accept(x, n * unit));
+        } catch (IllegalArgumentException e) {
+            throw BridgeSettings.bad(name, v, "a value in range (" + e.getMessage() + (unit > 1 ? ", in bytes" : "") + ")");
         }
     }
 

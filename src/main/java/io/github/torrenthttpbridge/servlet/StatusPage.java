@@ -49,6 +49,9 @@ final class StatusPage {
                     + ",\"instances\":" + b.instances.live().size()
                     + ",\"peersDropped\":" + b.bridge.peersDropped()
                     + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
+                    + ",\"droppedBy\":" + countsJson(b.bridge.peersDroppedByReason())
+                    + ",\"chokedBy\":" + countsJson(b.bridge.peersChokedByReason())
+                    + ",\"refusedBy\":" + countsJson(b.bridge.handshakesRefusedByReason())
                     + ",\"cache\":" + cacheJson(b.bridge.counters())
                     + ",\"announces\":" + announcesJson(b.bridge.announceStats())
                     + "},\"torrents\":[");
@@ -101,6 +104,9 @@ final class StatusPage {
         w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
                 + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
                 + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
+        w.println("<p>By reason: dropped " + countsHtml(b.bridge.peersDroppedByReason()) + " &middot; choked "
+                + countsHtml(b.bridge.peersChokedByReason()) + " &middot; refused "
+                + countsHtml(b.bridge.handshakesRefusedByReason()) + "</p>");
         AnnouncerStats a = b.bridge.announceStats();
         StringBuilder errors = new StringBuilder();
         a.lastErrorByHost().forEach((host, error) -> errors.append(errors.length() == 0 ? " &middot; last errors: " : "; ")
@@ -208,5 +214,21 @@ final class StatusPage {
     /** A human figure, with the exact byte count as its tooltip. */
     private static String num(String human, long exact) {
         return "<td class=\"n\" title=\"" + exact + " bytes\">" + human + "</td>";
+    }
+
+    /** {"reason":count,...} */
+    private static String countsJson(java.util.Map<String, Long> counts) {
+        StringBuilder b = new StringBuilder("{");
+        counts.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(Json.str(k)).append(':').append(v));
+        return b.append('}').toString();
+    }
+
+    private static String countsHtml(java.util.Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        counts.forEach((k, v) -> b.append(b.length() > 0 ? ", " : "").append(Json.html(k)).append(" <b>").append(v).append("</b>"));
+        return b.toString();
     }
 }

@@ -17,10 +17,10 @@ import java.util.function.Supplier;
  *
  * <p>Memory: a span that callers hold a claim on ({@link #claim}, until {@link #unclaim}) is <em>pinned</em>:
  * never evicted, so blocks being served never cost a second origin read. Spans nobody claims are kept in order of
- * their last release and the eldest go first when the bytes held pass {@code maxBytes}; a new span is always
- * admitted (pinned spans may hold more than {@code maxBytes} for a while: they are bounded by the requests
- * outstanding, whose bytes are referenced by those requests anyway). Concurrent claims of an absent span share one
- * load. This is a plain LRU with pins rather than Caffeine: Caffeine's W-TinyLFU admission turns away new entries
+ * their last release and the eldest go first when the bytes held pass {@code maxBytes}. Pinned and loading spans
+ * are part of that bound: a bounded claim that would need a new load beyond it is refused, and the caller waits.
+ * Concurrent claims of an absent span share one load; when every claim of a span still loading ends (cancelled
+ * requests), the load is abandoned and its origin request aborted. This is a plain LRU with pins rather than Caffeine: Caffeine's W-TinyLFU admission turns away new entries
  * when the cache is full of often-read ones (exactly the spans a swarm has finished with), and it cannot pin.
  *
  * <p>Disk: spans loaded from the origin are also written to the disk tier, so the origin is read about once per
@@ -38,7 +38,7 @@ public final class PieceCache implements AutoCloseable {
     private final long maxBytes;
     private final SpanTier disk;
     /** Loads under way (shared by every claim meanwhile). */
-    private final Map<Key, CompletableFuture<Span>> loading = new HashMap<>();
+    private final Map<Key, Load> loading = new HashMap<>();
     /** Loaded spans nobody claims, eldest release first. */
     private final LinkedHashMap<Key, Span> idle = new LinkedHashMap<>();
     /** Loaded spans with claims. */
@@ -46,7 +46,16 @@ public final class PieceCache implements AutoCloseable {
     /** Claims per span, whether loaded, loading or failed. */
     private final Map<Key, Integer> claims = new HashMap<>();
     private long bytes;
+    /** Bytes of {@link #pinned} spans, and the expected bytes of {@link #loading} ones: what eviction cannot free. */
+    private long pinnedBytes;
+    private long loadingBytes;
     private final LongAdder evictions = new LongAdder();
+    private final LongAdder pinsRefused = new LongAdder();
+    private final LongAdder loadsAbandoned = new LongAdder();
+
+    /** A load under way: its shared future, its abandon token, its expected size, and whether a claim started it. */
+    private record Load(CompletableFuture<Span> result, LoadToken token, long expectedBytes, boolean claimed) {
+    }
 
     /** A memory-only cache of {@code maxBytes}. */
     public PieceCache(long maxBytes) {
@@ -87,34 +96,55 @@ public final class PieceCache implements AutoCloseable {
         return disk;
     }
 
+    /** Claims without a memory bound (tests, and callers that hold few claims). */
+    CompletableFuture<Span> claim(Key key, Supplier<CompletableFuture<Span>> loader, boolean[] loaded) {
+        return claim(key, t -> loader.get(), loaded, 0, false);
+    }
+
     /**
      * Claims span {@code key}: its future completes with the span (loaded once by {@code loader} if absent), and
      * the span stays in memory at least until the matching {@link #unclaim}. Whether this started a load is in
      * {@code loaded[0]}.
+     *
+     * <p>When {@code bounded}, a claim that needs a new load is refused (null, nothing claimed) while the spans
+     * pinned and loading, with this one's {@code expectedBytes}, would pass the memory size: pinned spans are part
+     * of the cache's bound, not beside it (one load is always allowed, so a cache smaller than a span still serves).
+     * When the last claim of a span still loading ends, the load is abandoned (its origin request aborted).
      */
-    CompletableFuture<Span> claim(Key key, Supplier<CompletableFuture<Span>> loader, boolean[] loaded) {
-        CompletableFuture<Span> result;
+    CompletableFuture<Span> claim(Key key, java.util.function.Function<LoadToken, CompletableFuture<Span>> loader,
+                                  boolean[] loaded, long expectedBytes, boolean bounded) {
+        Load load;
         synchronized (this) {
-            claims.merge(key, 1, Integer::sum);
             Span s = idle.remove(key);
             if (s != null) {
+                claims.merge(key, 1, Integer::sum);
                 pinned.put(key, s);
+                pinnedBytes += s.bytes();
                 return CompletableFuture.completedFuture(s);
             }
             s = pinned.get(key);
             if (s != null) {
+                claims.merge(key, 1, Integer::sum);
                 return CompletableFuture.completedFuture(s);
             }
-            CompletableFuture<Span> f = loading.get(key);
+            Load f = loading.get(key);
             if (f != null) {
-                return f;
+                claims.merge(key, 1, Integer::sum);
+                return f.result();
             }
-            result = new CompletableFuture<>();
-            loading.put(key, result);
+            long held = pinnedBytes + loadingBytes;
+            if (bounded && held > 0 && held + expectedBytes > maxBytes) {
+                pinsRefused.increment();
+                return null;
+            }
+            claims.merge(key, 1, Integer::sum);
+            load = new Load(new CompletableFuture<>(), new LoadToken(), expectedBytes, true);
+            loading.put(key, load);
+            loadingBytes += expectedBytes;
         }
         loaded[0] = true;
-        load(key, loader, result);
-        return result;
+        load(key, loader, load);
+        return load.result();
     }
 
     /** Counts a claim of {@code key} without loading it (a request that fails at once still gets its release). */
@@ -123,34 +153,44 @@ public final class PieceCache implements AutoCloseable {
     }
 
     /**
-     * Loads span {@code key} unless it is in memory or loading already, without claiming it (read-ahead).
-     * Returns whether a load started.
+     * Loads span {@code key} unless it is in memory or loading already, without claiming it (read-ahead), and only
+     * while the pinned and loading spans leave room for it. Returns whether a load started.
      */
-    boolean prefetch(Key key, Supplier<CompletableFuture<Span>> loader) {
-        CompletableFuture<Span> result;
+    boolean prefetch(Key key, Supplier<CompletableFuture<Span>> loader, long expectedBytes) {
+        Load load;
         synchronized (this) {
-            if (idle.containsKey(key) || pinned.containsKey(key) || loading.containsKey(key)) {
+            if (idle.containsKey(key) || pinned.containsKey(key) || loading.containsKey(key)
+                    || pinnedBytes + loadingBytes + expectedBytes > maxBytes) {
                 return false;
             }
-            result = new CompletableFuture<>();
-            loading.put(key, result);
+            load = new Load(new CompletableFuture<>(), new LoadToken(), expectedBytes, false);
+            loading.put(key, load);
+            loadingBytes += expectedBytes;
         }
-        load(key, loader, result);
+        load(key, t -> loader.get(), load);
         return true;
     }
 
-    private void load(Key key, Supplier<CompletableFuture<Span>> loader, CompletableFuture<Span> result) {
+    boolean prefetch(Key key, Supplier<CompletableFuture<Span>> loader) {
+        return prefetch(key, loader, 0);
+    }
+
+    private void load(Key key, java.util.function.Function<LoadToken, CompletableFuture<Span>> loader, Load load) {
         CompletableFuture<Span> f;
         try {
-            f = loader.get();
+            f = loader.apply(load.token());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<Span> result = load.result();
         f.whenComplete((span, error) -> {
             synchronized (this) {
-                // only the load still registered for the key (not one dropped by invalidate) enters memory
-                if (loading.remove(key, result) && error == null && span != null) {
-                    insert(key, span);
+                // only the load still registered for the key (not one dropped or abandoned) enters memory
+                if (loading.remove(key, load)) {
+                    loadingBytes -= load.expectedBytes();
+                    if (error == null && span != null) {
+                        insert(key, span);
+                    }
                 }
             }
             if (error != null) {
@@ -165,14 +205,16 @@ public final class PieceCache implements AutoCloseable {
         bytes += span.bytes();
         if (claims.containsKey(key)) {
             pinned.put(key, span);
+            pinnedBytes += span.bytes();
         } else {
             idle.put(key, span);
         }
         evict();
     }
 
-    /** Ends one {@link #claim} of {@code key}. */
+    /** Ends one {@link #claim} of {@code key}; the last claim of a span still loading abandons its load. */
     void unclaim(Key key) {
+        Load abandoned = null;
         synchronized (this) {
             Integer n = claims.get(key);
             if (n == null) {
@@ -185,9 +227,24 @@ public final class PieceCache implements AutoCloseable {
             claims.remove(key);
             Span s = pinned.remove(key);
             if (s != null) {
+                pinnedBytes -= s.bytes();
                 idle.put(key, s);
                 evict();
+            } else {
+                Load l = loading.get(key);
+                if (l != null && l.claimed()) {
+                    loading.remove(key);
+                    loadingBytes -= l.expectedBytes();
+                    loadsAbandoned.increment();
+                    abandoned = l;
+                }
             }
+        }
+        if (abandoned != null) {
+            // outside the lock: aborting runs the origin client's and the waiters' callbacks
+            abandoned.token().abandon();
+            abandoned.result().completeExceptionally(new java.util.concurrent.CancellationException(
+                    "nobody waits for span " + key.span() + " of " + key.torrent() + " any more"));
         }
     }
 
@@ -208,13 +265,22 @@ public final class PieceCache implements AutoCloseable {
     /** Drops every span of one torrent, in memory and on disk (claims stay counted until released). */
     public void invalidate(String torrent) {
         synchronized (this) {
-            loading.keySet().removeIf(k -> k.torrent().equals(torrent));
+            for (Iterator<Map.Entry<Key, Load>> it = loading.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Key, Load> e = it.next();
+                if (e.getKey().torrent().equals(torrent)) {
+                    loadingBytes -= e.getValue().expectedBytes();
+                    it.remove();
+                }
+            }
             for (Map<Key, Span> m : List.of(idle, pinned)) {
                 Iterator<Map.Entry<Key, Span>> it = m.entrySet().iterator();
                 while (it.hasNext()) {
                     Map.Entry<Key, Span> e = it.next();
                     if (e.getKey().torrent().equals(torrent)) {
                         bytes -= e.getValue().bytes();
+                        if (m == pinned) {
+                            pinnedBytes -= e.getValue().bytes();
+                        }
                         it.remove();
                     }
                 }
@@ -235,7 +301,7 @@ public final class PieceCache implements AutoCloseable {
             claimed += n;
         }
         return new Counters(bytes, maxBytes, idle.size() + pinned.size(), pinned.size(), claimed, loading.size(),
-                evictions.sum(), disk.bytes(), disk.maxBytes());
+                evictions.sum(), disk.bytes(), disk.maxBytes(), pinnedBytes, pinsRefused.sum(), loadsAbandoned.sum());
     }
 
     /**
@@ -248,9 +314,13 @@ public final class PieceCache implements AutoCloseable {
      * @param evictions     spans dropped from memory
      * @param diskBytes     bytes in span files
      * @param diskMax       the disk tier's size (0: none)
+     * @param pinnedBytes   bytes of the spans with claims (within {@code memoryMax})
+     * @param pinsRefused   claims refused because pinned and loading spans filled the memory size
+     * @param loadsAbandoned loads given up because every claim on them ended first (cancelled requests)
      */
     public record Counters(long memoryBytes, long memoryMax, int spans, int pinnedSpans, int claims, int pendingLoads,
-                           long evictions, long diskBytes, long diskMax) {
+                           long evictions, long diskBytes, long diskMax, long pinnedBytes, long pinsRefused,
+                           long loadsAbandoned) {
     }
 
     /** Directory of the disk tier, if there is one. */
@@ -266,6 +336,8 @@ public final class PieceCache implements AutoCloseable {
             idle.clear();
             pinned.clear();
             bytes = 0;
+            pinnedBytes = 0;
+            loadingBytes = 0;
         }
         disk.close();
     }

@@ -54,6 +54,7 @@ public final class PieceSpace implements RangeSource {
         }
         byte[] out = new byte[len];
         List<CompletableFuture<?>> parts = new ArrayList<>();
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
         long end = offset + len;
         for (int i = first(offset); i < starts.length && starts[i] < end; i++) {
             long from = Math.max(offset, starts[i]);
@@ -69,6 +70,7 @@ public final class PieceSpace implements RangeSource {
             } catch (RuntimeException e) {
                 part = CompletableFuture.failedFuture(e);
             }
+            reads.add(part);
             parts.add(part.thenAccept(bytes -> {
                 if (bytes.length != n) {
                     throw new IllegalStateException("a file source returned " + bytes.length + " bytes for " + n);
@@ -76,7 +78,13 @@ public final class PieceSpace implements RangeSource {
                 System.arraycopy(bytes, 0, out, at, n);
             }));
         }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> out);
+        CompletableFuture<byte[]> all = CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> out);
+        all.whenComplete((b, e) -> {
+            if (all.isCancelled()) {
+                reads.forEach(r -> r.cancel(true));   // an abandoned load stops every file's request
+            }
+        });
+        return all;
     }
 
     @Override

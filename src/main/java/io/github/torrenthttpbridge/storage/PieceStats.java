@@ -14,6 +14,12 @@ public final class PieceStats {
     final LongAdder diskBytes = new LongAdder();
     final LongAdder diskFailures = new LongAdder();
     final LongAdder readAheads = new LongAdder();
+    final LongAdder originAbandoned = new LongAdder();
+
+    /** Origin fetches aborted because every request waiting for them was cancelled. */
+    public long originAbandoned() {
+        return originAbandoned.sum();
+    }
 
     public long originBytes() {
         return originBytes.sum();

@@ -71,6 +71,7 @@ public final class VerifiedPieceSource implements PieceSource {
     }
 
     /** Pieces fetched together in one origin request. */
+    @Override
     public int spanPieces() {
         return spanPieces;
     }
@@ -91,6 +92,18 @@ public final class VerifiedPieceSource implements PieceSource {
 
     @Override
     public CompletableFuture<ByteBuffer> piece(int index) {
+        return claim(index, NO_CHARGE, false);
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> claim(int index, java.util.function.LongConsumer originBytes) {
+        return claim(index, originBytes, true);
+    }
+
+    private static final java.util.function.LongConsumer NO_CHARGE = n -> {
+    };
+
+    private CompletableFuture<ByteBuffer> claim(int index, java.util.function.LongConsumer originBytes, boolean bounded) {
         if (index < 0 || index >= torrent.pieceCount()) {
             return CompletableFuture.failedFuture(new IndexOutOfBoundsException(
                     "piece " + index + " does not exist (" + torrent.pieceCount() + " pieces)"));
@@ -104,7 +117,11 @@ public final class VerifiedPieceSource implements PieceSource {
             return CompletableFuture.failedFuture(s);
         }
         boolean[] loaded = {false};
-        CompletableFuture<PieceCache.Span> f = cache.claim(key, () -> loadSpan(span), loaded);
+        CompletableFuture<PieceCache.Span> f = cache.claim(key, token -> loadSpan(span, token, originBytes), loaded,
+                spanBytes(span), bounded);
+        if (f == null) {
+            return null;   // no memory to pin it now: nothing claimed
+        }
         if (!loaded[0]) {
             stats.cacheHits.increment();
         } else if (span > 1 && span + 1 < spanCount && cache.inMemory(new PieceCache.Key(id, span - 1))
@@ -147,7 +164,8 @@ public final class VerifiedPieceSource implements PieceSource {
             return;
         }
         boolean started = cache.prefetch(new PieceCache.Key(id, span),
-                () -> loadSpan(span).whenComplete((x, e) -> readAheads.decrementAndGet()));
+                () -> loadSpan(span, new LoadToken(), NO_CHARGE).whenComplete((x, e) -> readAheads.decrementAndGet()),
+                spanBytes(span));
         if (started) {
             stats.readAheads.increment();
         } else {
@@ -155,12 +173,21 @@ public final class VerifiedPieceSource implements PieceSource {
         }
     }
 
-    /** Loads a span: from the disk tier when its bytes there still verify, else from the origin. */
-    private CompletableFuture<PieceCache.Span> loadSpan(int span) {
+    private long spanBytes(int span) {
+        int first = span * spanPieces;
+        int last = lastPiece(span);
+        return torrent.pieceOffset(last) + torrent.pieceSize(last) - torrent.pieceOffset(first);
+    }
+
+    /**
+     * Loads a span: from the disk tier when its bytes there still verify, else from the origin ({@code originBytes}
+     * is told how many that fetch asks for); an abandoned load fetches nothing more.
+     */
+    private CompletableFuture<PieceCache.Span> loadSpan(int span, LoadToken token, java.util.function.LongConsumer originBytes) {
         PieceCache.Key key = new PieceCache.Key(id, span);
         SpanTier disk = cache.disk();
         if (disk == SpanTier.NONE) {
-            return fetch(span, disk);
+            return fetch(span, disk, token, originBytes);
         }
         return disk.get(key).thenCompose(bytes -> {
             if (bytes != null) {
@@ -178,7 +205,10 @@ public final class VerifiedPieceSource implements PieceSource {
                         + " dropped from disk and fetched again", span, first, last, torrent.name());
                 disk.remove(key);
             }
-            return fetch(span, disk);
+            if (token.abandoned()) {
+                return CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("abandoned"));
+            }
+            return fetch(span, disk, token, originBytes);
         });
     }
 
@@ -186,20 +216,29 @@ public final class VerifiedPieceSource implements PieceSource {
         return Math.min(torrent.pieceCount(), (span + 1) * spanPieces) - 1;
     }
 
-    private CompletableFuture<PieceCache.Span> fetch(int span, SpanTier disk) {
+    private CompletableFuture<PieceCache.Span> fetch(int span, SpanTier disk, LoadToken token,
+                                                     java.util.function.LongConsumer originBytes) {
         int first = span * spanPieces;
         int last = lastPiece(span);
         long offset = torrent.pieceOffset(first);
         long end = torrent.pieceOffset(last) + torrent.pieceSize(last);
         int length = (int) (end - offset);
         stats.originRequests.increment();
+        originBytes.accept(source.fetchedBytes(offset, length));
         CompletableFuture<byte[]> read;
         try {
             read = source.read(offset, length);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<byte[]> running = read;
+        token.onAbandon(() -> running.cancel(true));
         return read.handle((bytes, error) -> {
+            if (error != null && token.abandoned()) {
+                stats.originAbandoned.increment();
+                LOG.debug("fetching pieces {}-{} of {} abandoned: no request waits for them", first, last, torrent.name());
+                throw new CompletionException(new java.util.concurrent.CancellationException("abandoned"));
+            }
             if (error != null) {
                 stats.originFailures.increment();
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
