@@ -89,9 +89,27 @@ public final class TorrentBridge implements AutoCloseable {
 
     private static final String TEMP_CACHE_PREFIX = "torrent-bridge-cache";
 
+    /**
+     * The memory cache's size: as configured, but at most a quarter of the JVM's heap. The bridge lives in the
+     * site's JVM; its spans are large arrays (in G1 a span of a region's size or more takes whole regions, so 1 MiB
+     * spans in a 256 MiB heap cost twice their bytes), and a cache sized for a big heap must not exhaust a small one.
+     */
+    static long memoryCacheBytes(long configured, long maxHeap) {
+        return Math.min(configured, maxHeap / 4);
+    }
+
     private static PieceCache newCache(BridgeConfig config) {
+        long memory = memoryCacheBytes(config.cacheBytes(), Runtime.getRuntime().maxMemory());
+        if (memory < config.cacheBytes()) {
+            LOG.info("memory cache limited to {} MiB, a quarter of the {} MiB heap (cache-mib asks for {} MiB)",
+                    memory >> 20, Runtime.getRuntime().maxMemory() >> 20, config.cacheBytes() >> 20);
+        }
+        return newCache(config, memory);
+    }
+
+    private static PieceCache newCache(BridgeConfig config, long memory) {
         if (config.diskCacheBytes() == 0) {
-            return new PieceCache(config.cacheBytes());
+            return new PieceCache(memory);
         }
         boolean temporary = config.diskCacheDir() == null;
         java.nio.file.Path dir;
@@ -104,7 +122,7 @@ public final class TorrentBridge implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a temporary directory for the disk cache", e);
         }
-        return new PieceCache(config.cacheBytes(), dir, config.diskCacheBytes(), temporary);
+        return new PieceCache(memory, dir, config.diskCacheBytes(), temporary);
     }
 
     /**

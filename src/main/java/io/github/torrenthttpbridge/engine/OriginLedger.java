@@ -35,7 +35,11 @@ final class OriginLedger {
         }
 
         boolean overBudget(PeerBudgets b) {
-            return caused.get() > b.originAllowanceBytes() + (double) b.originRatio() * taken.get();
+            return overBudget(b.originRatio(), b.originAllowanceBytes());
+        }
+
+        boolean overBudget(int ratio, long allowance) {
+            return caused.get() > allowance + (double) ratio * taken.get();
         }
     }
 

@@ -256,7 +256,7 @@ final class PeerConnection extends AbstractConnection {
                     } else {
                         String full = engine.admitKeyExchange(remoteAddress);
                         if (full != null) {
-                            refuse(full);
+                            refuse(full, "too many encryption handshakes a second");
                             return;
                         }
                         mse = MseHandshake.receiver(engine::infoHashForReq2, engine.allowPlaintext(), engine.allowRc4());
@@ -381,8 +381,7 @@ final class PeerConnection extends AbstractConnection {
         }
         String full = engine.admit(this, torrent);
         if (full != null) {
-            engine.refused(this, full);
-            close(full);
+            refuse("peer_limit", full);
             return false;
         }
         engine.handshakeDone(this);
@@ -417,11 +416,16 @@ final class PeerConnection extends AbstractConnection {
     }
 
     private void refuse(String why) {
+        refuse("handshake", why);
+    }
+
+    /** Closes a connection that did not become a peer, counted (incoming) under {@code kind}. */
+    private void refuse(String kind, String why) {
         if (state == State.CLOSED) {
             return;
         }
         if (!outgoing) {
-            engine.refused(this, why);
+            engine.refused(this, kind, why);
         }
         close(why);
     }

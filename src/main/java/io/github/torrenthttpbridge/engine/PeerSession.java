@@ -66,6 +66,12 @@ final class PeerSession {
     private final OriginLedger.Account origin;
     private boolean retryScheduled;
     private boolean overOriginBudgetOnce;
+    /** This connection's own origin account (its address's is {@link #origin}). */
+    private final OriginLedger.Account own = new OriginLedger.Account();
+    private int cancels;
+    private long blocksTaken;
+    /** Cancels a peer may send beyond twice the blocks it takes. */
+    static final int CANCEL_ALLOWANCE = 256;
     private int metadataRequests;
     /** BEP 52 hash requests (their 48-byte headers) not answered yet. */
     private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
@@ -219,7 +225,10 @@ final class PeerSession {
                     || loadsInFlight >= budgets.originLoadsPerPeer())) {
                 return;   // waits until one of this peer's spans is released or arrives
             }
-            CompletableFuture<ByteBuffer> f = torrent.pieces.claim(r.index, origin::caused);
+            CompletableFuture<ByteBuffer> f = torrent.pieces.claim(r.index, n -> {
+                own.caused(n);
+                origin.caused(n);
+            });
             if (f == null) {
                 retryLater();   // the cache is full of pinned and loading spans
                 return;
@@ -269,20 +278,32 @@ final class PeerSession {
         }
     }
 
-    /** True when this peer was choked or dropped for what its requests made the origin send. */
+    /**
+     * True when this peer was choked or dropped for what its requests made the origin send: counted for this
+     * connection and for its IP address (reconnecting does not reset it), each against the same budget.
+     */
     private boolean checkOriginBudget() {
-        if (!origin.overBudget(engine.budgets())) {
+        PeerBudgets b = engine.budgets();
+        // an address over budget (reconnecting churners) costs only its connections that take less than they
+        // cause beyond what a peer may have pinned: peers behind the same NAT that download honestly keep going
+        OriginLedger.Account over = own.overBudget(b) ? own
+                : origin.overBudget(b) && own.overBudget(b.originRatio(), b.pinnedBytesPerPeer()) ? origin : null;
+        if (over == null) {
             return false;
         }
-        String why = "its requests made the origin send " + origin.caused() + " bytes while it took " + origin.taken()
-                + " (request/cancel churn)";
+        overBudget("its requests made the origin send " + over.caused() + " bytes while it took " + over.taken()
+                + (over == own ? "" : " (all connections from its address)"));
+        return true;
+    }
+
+    /** Churn: the first time the peer is choked (and asked back later), the second time dropped. */
+    private void overBudget(String why) {
         if (overOriginBudgetOnce) {
             conn.drop("origin_churn", why);
         } else {
             overOriginBudgetOnce = true;
             engine.choker().overOriginBudget(conn, why);
         }
-        return true;
     }
 
     private void pieceArrived(Request r) {
@@ -308,6 +329,10 @@ final class PeerSession {
         Request r = requested.remove(((long) index << 32) | (begin & 0xFFFFFFFFL));
         if (r != null) {
             release(r);
+            // end-game cancels are a few per peer; thousands beyond the blocks taken are request/cancel churn
+            if (++cancels > CANCEL_ALLOWANCE + 2 * blocksTaken) {
+                overBudget("it cancelled " + cancels + " requests while taking " + blocksTaken + " blocks (request/cancel churn)");
+            }
         }
     }
 
@@ -386,6 +411,8 @@ final class PeerSession {
                     torrent.uploaded.add(r.length);
                     torrent.blocksServed.increment();
                     origin.took(r.length);
+                    own.took(r.length);
+                    blocksTaken++;
                 }
                 release(r);
             });

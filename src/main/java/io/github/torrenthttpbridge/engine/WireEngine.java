@@ -111,7 +111,10 @@ public final class WireEngine implements PeerEngine {
         this.choker = new Choker(this, config.uploadSlots(), TimeUnit.SECONDS.toNanos(30));
         this.rate = config.maxUploadBytesPerSecond() > 0 ? new UploadRate(config.maxUploadBytesPerSecond()) : null;
         this.pendingReads = new Semaphore(config.maxPendingReads());
-        this.budgets = config.budgets();
+        // bytes queued for all peers: as configured, at most an eighth of the heap (the engine lives in the site's JVM)
+        long heapShare = Runtime.getRuntime().maxMemory() / 8;
+        this.budgets = config.budgets().totalSendBytes() <= heapShare ? config.budgets()
+                : config.budgets().toBuilder().totalSendBytes(Math.max(1024 * 1024, heapShare)).build();
         this.admission = new Admission(budgets);
     }
 

@@ -244,6 +244,115 @@ class PeerWireTest {
         assertEquals(0, pieces.claims.get());
     }
 
+    /** A second engine with other budgets, seeding the same pieces (closed by the test). */
+    private WireEngine engineWith(PeerBudgets budgets) {
+        engine.close();
+        engine = new WireEngine(MemoryPieces.config(100, 4).withBudgets(budgets));
+        engine.start();
+        engine.seed(pieces.torrent, pieces, List.of());
+        return engine;
+    }
+
+    private Peer unchokedPeer() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(true, false));
+        p.message(Wire.INTERESTED, ByteBuffer.allocate(0));
+        p.awaitMessage(Wire.UNCHOKE);
+        return p;
+    }
+
+    private static ByteBuffer block(int piece, int begin) {
+        return ByteBuffer.allocate(12).putInt(piece).putInt(begin).putInt(16384).flip();
+    }
+
+    @Test
+    void requestsBeyondThePinnedBudgetWaitAsRequestsNotAsLoadedPieces() {
+        engineWith(PeerBudgets.builder().pinnedBytesPerPeer(2L * PIECE).build());
+        Peer p = unchokedPeer();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        pieces.gate = gate;
+        for (int i = 0; i < 5; i++) {
+            p.message(Wire.REQUEST, block(i, 0));
+        }
+        assertEquals(2, pieces.claims.get(), "two pieces' worth pinned; the other three requests wait unclaimed");
+        gate.complete(null);
+        pieces.gate = CompletableFuture.completedFuture(null);
+        int served = 0;
+        for (int i = 0; i < 5; i++) {
+            p.awaitMessage(Wire.PIECE);
+            served++;
+        }
+        assertEquals(5, served, "every waiting request is served once the earlier ones are written");
+        assertEquals(0, pieces.claims.get());
+    }
+
+    @Test
+    void aPeersOriginLoadsInFlightAreBounded() {
+        engineWith(PeerBudgets.builder().originLoadsPerPeer(2).build());
+        Peer p = unchokedPeer();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        pieces.gate = gate;
+        for (int i = 0; i < 5; i++) {
+            p.message(Wire.REQUEST, block(i, 0));
+        }
+        assertEquals(2, pieces.claims.get(), "two loads in flight; the rest wait as requests");
+        p.conn.close("test over");
+        assertEquals(0, pieces.claims.get(), "closing releases the claims and forgets the waiting requests");
+        gate.complete(null);
+    }
+
+    @Test
+    void requestCancelChurnIsChoked() {
+        Peer p = unchokedPeer();
+        pieces.gate = new CompletableFuture<>();
+        for (int i = 0; i <= PeerSession.CANCEL_ALLOWANCE && !p.conn.isClosedState(); i++) {
+            p.message(Wire.REQUEST, block(i % 5, 0));
+            p.message(Wire.CANCEL, block(i % 5, 0));
+        }
+        assertTrue(p.conn.isActive(), "choked first, not dropped");
+        assertEquals(Map.of("origin_budget", 1L), engine.peersChokedByReason());
+        assertTrue(containsMessage(p.output(), Wire.CHOKE), "the churner was told it is choked");
+        assertEquals(0, pieces.claims.get());
+    }
+
+    @Test
+    void metadataRequestsBeyondAFewPerBlockAreAFlood() {
+        Peer p = new Peer();
+        p.send(p.handshakeBytes(true, true));
+        byte[] hs = Bencode.encode(Map.of("m", Map.of("ut_metadata", 3)));
+        p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + hs.length).put((byte) 0).put(hs).flip());
+        byte[] req = Bencode.encode(Map.of("msg_type", 0, "piece", 0));
+        int sent = 0;
+        while (!p.conn.isClosedState() && sent < 100) {
+            p.message(Wire.EXTENDED, ByteBuffer.allocate(1 + req.length).put((byte) ExtensionMessages.UT_METADATA).put(req).flip());
+            sent++;
+        }
+        assertTrue(p.conn.isClosedState(), "dropped");
+        assertEquals(3 * 1 + 8 + 1, sent, "the info dictionary has one block: 11 requests are allowed");
+        assertEquals(Map.of("flood", 1L), engine.peersDroppedByReason());
+    }
+
+    @Test
+    void theLeastUsefulPeerIsTheOneNotInterestedLongestThenTheOneIdleLongest() {
+        Peer a = new Peer();
+        a.send(a.handshakeBytes(true, false));   // never interested
+        Peer b = unchokedPeer();                  // interested, asks for blocks
+        b.message(Wire.REQUEST, block(0, 0));
+        Peer c = new Peer();
+        c.send(c.handshakeBytes(true, false));
+        c.message(Wire.INTERESTED, ByteBuffer.allocate(0));
+        c.message(Wire.NOT_INTERESTED, ByteBuffer.allocate(0));   // not interested since just now
+        List<PeerConnection> all = List.of(b.conn, c.conn, a.conn);
+        long now = System.nanoTime();
+        assertEquals(null, WireEngine.leastUseful(all, now), "nobody is past the grace time yet");
+        long later = now + WireEngine.EVICT_NOT_INTERESTED_NANOS + 1_000_000_000L;
+        assertEquals(a.conn, WireEngine.leastUseful(all, later), "not interested the longest (since it connected)");
+        assertEquals(c.conn, WireEngine.leastUseful(List.of(b.conn, c.conn), later), "then the other not interested one");
+        assertEquals(null, WireEngine.leastUseful(List.of(b.conn), later), "an interested peer that asks is never evicted");
+        assertEquals(b.conn, WireEngine.leastUseful(List.of(b.conn), now + WireEngine.EVICT_IDLE_NANOS + 1_000_000_000L),
+                "unless it has asked for nothing for a minute");
+    }
+
     @Test
     void mseHandshakesByteByByteInBothCryptoModes() throws Exception {
         for (int provide : new int[] {MseHandshake.CRYPTO_PLAINTEXT | MseHandshake.CRYPTO_RC4, MseHandshake.CRYPTO_RC4}) {

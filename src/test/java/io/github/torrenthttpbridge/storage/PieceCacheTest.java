@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.storage;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,7 +15,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
-/** The memory tier: pinned spans stay, new spans are always admitted, idle ones go eldest first, nothing leaks. */
+/** The memory tier: pinned spans stay within the bound, idle ones go eldest first, abandoned loads stop, nothing leaks. */
 class PieceCacheTest {
     static final int SPAN = 1 << 20;
 
@@ -132,5 +134,63 @@ class PieceCacheTest {
         cache.unclaim(key(1));
         assertFalse(cache.inMemory(key(1)), "a load finishing after its torrent was dropped is not kept");
         assertEquals(0, cache.weightedSize());
+    }
+
+    @Test
+    void pinnedAndLoadingSpansAreInsideTheBoundSoAClaimBeyondItIsRefused() {
+        PieceCache cache = new PieceCache(2L * SPAN);
+        CompletableFuture<PieceCache.Span> origin = new CompletableFuture<>();
+        java.util.function.Function<LoadToken, CompletableFuture<PieceCache.Span>> slow = t -> origin;
+        assertNotNull(cache.claim(key(1), slow, new boolean[1], SPAN, true));
+        assertNotNull(cache.claim(key(2), slow, new boolean[1], SPAN, true));
+        assertNull(cache.claim(key(3), slow, new boolean[1], SPAN, true), "two spans loading fill the memory");
+        assertEquals(1, cache.counters().pinsRefused());
+        assertEquals(2, cache.counters().claims(), "the refused claim counts nothing");
+        assertNotNull(cache.claim(key(1), slow, new boolean[1], SPAN, true), "joining a load under way is always allowed");
+        origin.complete(new PieceCache.Span(new byte[][] {new byte[SPAN]}, SPAN));
+        assertEquals(2L * SPAN, cache.counters().pinnedBytes());
+        assertNull(cache.claim(key(3), slow, new boolean[1], SPAN, true), "two pinned spans fill it too");
+        cache.unclaim(key(2));
+        assertNotNull(cache.claim(key(3), t -> loader(new AtomicInteger()).get(), new boolean[1], SPAN, true),
+                "once a span is released (now evictable) there is room");
+    }
+
+    @Test
+    void theLastClaimOfALoadingSpanAbandonsItsLoad() {
+        PieceCache cache = new PieceCache(4L * SPAN);
+        CompletableFuture<PieceCache.Span> origin = new CompletableFuture<>();
+        LoadToken[] token = new LoadToken[1];
+        boolean[] aborted = {false};
+        CompletableFuture<PieceCache.Span> f = cache.claim(key(1), t -> {
+            token[0] = t;
+            t.onAbandon(() -> aborted[0] = true);
+            return origin;
+        }, new boolean[1], SPAN, true);
+        cache.claim(key(1), t -> origin, new boolean[1], SPAN, true);
+        cache.unclaim(key(1));
+        assertFalse(aborted[0], "one claim is left: the load goes on");
+        cache.unclaim(key(1));
+        assertTrue(aborted[0], "nobody waits: the origin fetch is aborted");
+        assertTrue(f.isCompletedExceptionally());
+        PieceCache.Counters c = cache.counters();
+        assertEquals(1, c.loadsAbandoned());
+        assertEquals(0, c.pendingLoads());
+        assertEquals(0, c.claims());
+        origin.complete(new PieceCache.Span(new byte[][] {new byte[SPAN]}, SPAN));
+        assertFalse(cache.inMemory(key(1)), "an abandoned load that finishes anyway is not kept");
+        assertEquals(0, cache.weightedSize());
+    }
+
+    @Test
+    void aReadAheadIsNotAbandonedAndNotStartedBeyondTheBound() {
+        PieceCache cache = new PieceCache(SPAN);
+        CompletableFuture<PieceCache.Span> origin = new CompletableFuture<>();
+        assertTrue(cache.prefetch(key(1), () -> origin, SPAN));
+        assertFalse(cache.prefetch(key(2), () -> origin, SPAN), "no room for a second read-ahead");
+        cache.claim(key(1), t -> origin, new boolean[1], SPAN, true);
+        cache.unclaim(key(1));
+        assertEquals(0, cache.counters().loadsAbandoned(), "a read-ahead someone joined and left still completes");
+        origin.complete(new PieceCache.Span(new byte[][] {new byte[SPAN]}, SPAN));
+        assertTrue(cache.inMemory(key(1)));
     }
 }
