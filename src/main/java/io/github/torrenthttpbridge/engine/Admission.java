@@ -67,6 +67,9 @@ final class Admission {
 
     /** A connection we dial to {@code ip}: whether the address has a connection to spare. */
     boolean openOutgoing(InetAddress ip) {
+        if (ip == null) {
+            return false;
+        }
         boolean[] ok = {false};
         perIp.compute(ip, (k, c) -> {
             int[] n = c == null ? new int[2] : c;
@@ -82,6 +85,9 @@ final class Admission {
     /** An incoming connection from {@code ip} finished its handshakes. */
     void handshakeDone(InetAddress ip) {
         handshaking.decrementAndGet();
+        if (ip == null) {
+            return;
+        }
         perIp.computeIfPresent(ip, (k, n) -> {
             n[1] = Math.max(0, n[1] - 1);
             return n[0] == 0 && n[1] == 0 ? null : n;
@@ -92,6 +98,9 @@ final class Admission {
     void closed(InetAddress ip, boolean wasHandshaking) {
         if (wasHandshaking) {
             handshaking.decrementAndGet();
+        }
+        if (ip == null) {
+            return;
         }
         perIp.computeIfPresent(ip, (k, n) -> {
             n[0] = Math.max(0, n[0] - 1);

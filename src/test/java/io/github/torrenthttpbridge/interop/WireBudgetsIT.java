@@ -44,8 +44,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WireBudgetsIT {
     static final int SIZE_MIB = 256;
-    /** The leecher's own download cap: the rate a downloader wants, which an attack must not take from it. */
-    static final int LEECH_MIB_S = 48;
+    /**
+     * The leecher's own download cap: the rate a downloader wants, which an attack must not take from it
+     * ({@code -DwireBudgets.leechMiB=0}: none, as {@code bench/attacks.sh} runs it).
+     */
+    static final int LEECH_MIB_S = Integer.getInteger("wireBudgets.leechMiB", 48);
     static final long MIB = 1024 * 1024;
 
     static Path work;
@@ -67,7 +70,8 @@ class WireBudgetsIT {
         }
         try (Site site = new Site("unattacked")) {
             unattacked = site.leech();
-            figures.add(String.format(java.util.Locale.ROOT, "unattacked: %.1f MiB/s", unattacked));
+            figures.add(String.format(java.util.Locale.ROOT, "unattacked: %.1f MiB/s (leecher cap %s), heap peak %d MiB",
+                    unattacked, LEECH_MIB_S == 0 ? "none" : LEECH_MIB_S + " MiB/s", site.heapPeakMiB()));
         }
     }
 
@@ -140,8 +144,9 @@ class WireBudgetsIT {
             long delivered = Counts.number(json, "uploaded");
             Counts c = new Counts(json);
             StringBuilder summary = new StringBuilder(String.format(java.util.Locale.ROOT,
-                    "%s: honest %.1f MiB/s (%.2fx unattacked), origin %d MiB for %d MiB delivered; %s", name, rate,
-                    rate / unattacked, origin / MIB, delivered / MIB, c));
+                    "%s: honest %.1f MiB/s (%.2fx unattacked), origin %d MiB for %d MiB delivered (%.2f), heap peak %d MiB;"
+                            + " %s", name, rate, rate / unattacked, origin / MIB, delivered / MIB,
+                    (double) origin / Math.max(1, delivered), site.heapPeakMiB(), c));
             for (Attacker a : attackers) {
                 summary.append("; ").append(a.summary());
             }
@@ -182,6 +187,7 @@ class WireBudgetsIT {
                     "--param", "torrent-bridge.max-peers-per-ip=100000",
                     "--param", "torrent-bridge.max-handshakes-per-ip=100000"));
             cmd.add(1, "-Xmx256m");
+            cmd.add(2, "-Xlog:gc:file=" + data.resolve("gc.log"));
             process = Processes.start(cmd);
             page = URI.create(process.await("demo page:\\s+(\\S+)", Duration.ofSeconds(60)));
             torrentPort = Integer.parseInt(process.await("torrent port:\\s+(\\d+)", Duration.ofSeconds(10)));
@@ -216,6 +222,20 @@ class WireBudgetsIT {
             assertEquals("0", r.json("hash_failures"), name);
             assertEquals(Digests.sha256(file), Digests.sha256(save.resolve("big.bin")), name + ": identical bytes");
             return Double.parseDouble(r.json("download_rate_mib_s"));
+        }
+
+        /** The most heap in use before any collection the GC log shows (MiB), -1 without a log. */
+        long heapPeakMiB() throws IOException {
+            Path log = data.resolve("gc.log");
+            if (!Files.exists(log)) {
+                return -1;
+            }
+            Matcher m = Pattern.compile("(\\d+)M->(\\d+)M").matcher(Files.readString(log));
+            long peak = 0;
+            while (m.find()) {
+                peak = Math.max(peak, Long.parseLong(m.group(1)));
+            }
+            return peak;
         }
 
         String status() throws Exception {
