@@ -64,6 +64,21 @@ class WarDeployIT {
         assertEquals(Digests.sha256(FILES.resolve("demo-8m.bin")), Digests.sha256(save.resolve("demo-8m.bin")));
     }
 
+    /** WEB-INF/lib holds the library and what it runs on, nothing else (no Spring, Micrometer, servlet API). */
+    @Test
+    void theWarHoldsOnlyWhatRuns() throws Exception {
+        List<String> jars = new java.util.ArrayList<>();
+        try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(WAR.toFile())) {
+            war.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.startsWith("WEB-INF/lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring("WEB-INF/lib/".length()).replaceAll("-[0-9][^-]*(-SNAPSHOT)?\\.jar$", ""))
+                    .sorted().forEach(jars::add);
+        }
+        assertEquals(List.of("bt-dht", "caffeine", "jetty-alpn-client", "jetty-client", "jetty-compression-common",
+                "jetty-compression-gzip", "jetty-http", "jetty-io", "jetty-util", "slf4j-api", "slf4j-jdk14",
+                "torrent-http-bridge"), jars);
+    }
+
     @Test
     void deploysOnJetty12() throws Exception {
         Server server = new Server();
