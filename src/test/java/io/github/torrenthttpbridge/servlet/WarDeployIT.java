@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10) and to Tomcat 10.1, and in
- * each a libtorrent client downloads a demo file through the bridge.
+ * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10), Jetty 12.1 ee11, Tomcat 10.1
+ * and Tomcat 11 (the last two generations of the Servlet API, 6.0 and 6.1), and in each a libtorrent client
+ * downloads a demo file through the bridge.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class WarDeployIT {
@@ -98,6 +99,35 @@ class WarDeployIT {
             exercise(URI.create("http://127.0.0.1:" + c.getLocalPort()));
         } finally {
             server.stop();
+        }
+    }
+
+    /** The same WAR on Jetty 12.1 ee11 (Servlet 6.1), in a JVM of its own (this one's class path has Servlet 6.0). */
+    @Test
+    void deploysOnJetty121Ee11() throws Exception {
+        deployElsewhere("JettyWar.java", "jetty-ee11", "\\(Jetty 12\\.1\\.[0-9]+, servlet (6\\.1)\\)");
+    }
+
+    /** The same WAR on Tomcat 11 (Servlet 6.1), in a JVM of its own. */
+    @Test
+    void deploysOnTomcat11() throws Exception {
+        deployElsewhere("TomcatWar.java", "tomcat-11", "\\(Apache Tomcat/11\\.[0-9.]+, servlet (6\\.1)\\)");
+    }
+
+    /** Runs src/test/containers/LAUNCHER with target/containers/JARS (copied by the build) and exercises the WAR. */
+    void deployElsewhere(String launcher, String jars, String versionLine) throws Exception {
+        Path lib = Path.of("target", "containers", jars).toAbsolutePath();
+        assertTrue(Files.isDirectory(lib), lib + " is missing: `mvn verify` copies it (maven-dependency-plugin, pre-integration-test)");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", lib + "/*", Path.of("src", "test", "containers", launcher).toAbsolutePath().toString(),
+                WAR.toString(), "/demo", dir.resolve(jars).toString()));
+        overrides(jars).forEach((k, v) -> command.add(k + "=" + v));
+        try (Processes.Background server = Processes.start(command)) {
+            String line = server.await("(listening on port .*)", Duration.ofSeconds(90));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(versionLine).matcher(line);
+            assertTrue(m.find(), line);
+            assertEquals("6.1", m.group(1));
+            exercise(URI.create("http://127.0.0.1:" + line.replaceAll("listening on port ([0-9]+).*", "$1")));
         }
     }
 
