@@ -29,6 +29,10 @@ final class ProxyCommand implements Callable<Integer> {
             + " (torrent-bridge.metadata-dir; default: <tmp>/torrent-http-bridge-proxy)")
     Path data;
 
+    @Option(names = "--trust-forwarded", description = "take visitors' addresses from X-Forwarded-For/Forwarded (a sidecar"
+            + " behind nginx or Apache; only where nothing else reaches --host:--port), for the built-in tracker")
+    boolean trustForwarded;
+
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "any torrent-bridge.* parameter of the filter (repeatable),"
             + " e.g. torrent-bridge.public-url=https://downloads.example.org")
     Map<String, String> params = new LinkedHashMap<>();
@@ -41,7 +45,7 @@ final class ProxyCommand implements Callable<Integer> {
         p.putIfAbsent("torrent-bridge.metadata-dir", dataDir.toAbsolutePath().toString());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (TorrentProxy proxy = TorrentProxy.start(upstream, host, port, p)) {
+        try (TorrentProxy proxy = TorrentProxy.start(upstream, host, port, p, trustForwarded)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 try {

@@ -14,6 +14,9 @@ import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -49,9 +52,25 @@ public final class TorrentProxy implements AutoCloseable {
      * @throws IllegalArgumentException for a bad upstream URL or parameter (the message names it)
      */
     public static TorrentProxy start(URI upstream, String host, int port, Map<String, String> params) throws Exception {
+        return start(upstream, host, port, params, false);
+    }
+
+    /**
+     * As {@link #start(URI, String, int, Map)}; with {@code trustForwarded} the visitor's address is taken from the
+     * {@code X-Forwarded-For}/{@code Forwarded} header of a front server (a sidecar behind nginx or Apache), so the
+     * built-in tracker lists and dials the announcing peer, not the front server. Only for a proxy that nothing but
+     * the front server can reach (listening on 127.0.0.1, say): anyone else could name any address.
+     */
+    public static TorrentProxy start(URI upstream, String host, int port, Map<String, String> params, boolean trustForwarded)
+            throws Exception {
         URI base = upstreamBase(upstream);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        if (trustForwarded) {
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        }
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -83,13 +102,6 @@ public final class TorrentProxy implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             server.stop();
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
-                throw new IllegalArgumentException(cause.getMessage(), e);
-            }
             throw e;
         }
         if (!ctx.isAvailable() || TorrentBridgeListener.bridgeOf(ctx.getServletContext()).isEmpty()

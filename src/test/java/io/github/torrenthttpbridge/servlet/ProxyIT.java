@@ -39,8 +39,12 @@ class ProxyIT {
     @TempDir
     Path dir;
 
-    /** The site both servers serve: a page, a file, a folder of two, a protected file. */
     Path site() throws Exception {
+        return site(dir);
+    }
+
+    /** The site the servers serve, under {@code dir/site}: a page, a file, a folder of two, a protected file. */
+    static Path site(Path dir) throws Exception {
         Path root = Files.createDirectories(dir.resolve("site"));
         Files.writeString(root.resolve("index.html"), "<html><body><a href=\"files/big.bin\">big</a> <a href=\"files/rel/\">rel</a>"
                 + " <a href=\"private/secret.bin\">secret</a></body></html>");
