@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.github.torrenthttpbridge.proxy.TorrentProxy;
 import picocli.CommandLine.Command;
@@ -43,25 +42,16 @@ final class ProxyCommand implements Callable<Integer> {
         Map<String, String> p = new LinkedHashMap<>(params);
         Path dataDir = data != null ? data : Path.of(System.getProperty("java.io.tmpdir"), "torrent-http-bridge-proxy");
         p.putIfAbsent("torrent-bridge.metadata-dir", dataDir.toAbsolutePath().toString());
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
+        ShutdownWait shutdown = new ShutdownWait("proxy-shutdown");
         try (TorrentProxy proxy = TorrentProxy.start(upstream, host, port, p, trustForwarded)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "proxy-shutdown"));
             System.out.println("proxy:        " + proxy.url() + " -> " + upstream);
             System.out.println("status page:  " + proxy.url().resolve("torrent-bridge/"));
             System.out.println("torrent port: " + proxy.bridge().torrentPort());
             System.out.println("serving; press Ctrl-C to stop");
             System.out.flush();
-            stop.await();
+            shutdown.await();
         } finally {
-            stopped.countDown();
+            shutdown.done();
         }
         return 0;
     }

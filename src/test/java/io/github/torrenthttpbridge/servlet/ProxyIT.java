@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.github.torrenthttpbridge.proxy.TorrentProxy;
-import io.github.torrenthttpbridge.testing.Digests;
-import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.testing.WebServer;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.junit.jupiter.api.Test;
@@ -153,16 +150,7 @@ class ProxyIT {
         assertEquals(404, SiteFixture.get(proxy.resolve("/private/secret.bin?torrent"), "Authorization", AUTH).statusCode());
         assertEquals(404, SiteFixture.get(proxy.resolve("/private/?torrent"), "Authorization", AUTH).statusCode());
 
-        String status = new String(SiteFixture.get(proxy.resolve("/torrent-bridge/?format=json")).body(), StandardCharsets.UTF_8);
-        Path tf = dir.resolve("big.torrent");
-        Files.write(tf, t.body());
-        Path save = Files.createDirectories(dir.resolve("download"));
-        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
-                "--save", save.toString(), "--peer", "127.0.0.1:" + SiteFixture.jsonLong(status, "torrentPort"),
-                "--timeout", "60"), Duration.ofSeconds(90));
-        assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
-        assertEquals("0", r.json("hash_failures"));
-        assertEquals(Digests.sha256(root.resolve("files/big.bin")), Digests.sha256(save.resolve("big.bin")));
+        SiteFixture.leechFromBridge(proxy, t.body(), dir.resolve("leech"), root.resolve("files/big.bin"), 60);
         return folder;
     }
 }

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.apache.catalina.Context;
@@ -54,15 +53,7 @@ class WarDeployIT {
         assertEquals(200, t.statusCode(), new String(t.body()));
         TorrentMetadata torrent = TorrentMetadata.parse(t.body());
         assertEquals("demo-8m.bin", torrent.name());
-        String status = new String(SiteFixture.get(base.resolve("/demo/torrent-bridge/?format=json")).body());
-        Path tf = dir.resolve("demo.torrent");
-        Files.write(tf, t.body());
-        Path save = Files.createDirectories(dir.resolve("dl-" + base.getPort()));
-        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
-                "--save", save.toString(), "--peer", "127.0.0.1:" + SiteFixture.jsonLong(status, "torrentPort"),
-                "--timeout", "60"), Duration.ofSeconds(90));
-        assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
-        assertEquals(Digests.sha256(FILES.resolve("demo-8m.bin")), Digests.sha256(save.resolve("demo-8m.bin")));
+        SiteFixture.leechFromBridge(base.resolve("/demo/"), t.body(), dir.resolve("leech-" + base.getPort()), FILES.resolve("demo-8m.bin"), 60);
     }
 
     /** WEB-INF/lib holds the library and what it runs on, nothing else (no Spring, Micrometer, servlet API). */
