@@ -61,6 +61,8 @@ class ProxyIT {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
         Files.write(file, data);
+        // a file of a real site was not written in the last second (Apache gives those a weak ETag for that second)
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
     }
 
     Map<String, String> params() {
@@ -119,6 +121,12 @@ class ProxyIT {
         String page = new String(SiteFixture.get(proxy).body(), StandardCharsets.UTF_8);
         assertTrue(page.contains("href=\"/files/big.bin?torrent\""), page);
         assertTrue(page.contains("href=\"/files/rel/?torrent\""), "a folder link from the upstream's index: " + page);
+
+        // never an open proxy: neither Host nor an absolute-form target chooses where the request goes
+        String hosted = SiteFixture.rawGet(proxy, "/index.html", "attacker.example:1");
+        assertTrue(hosted.startsWith("HTTP/1.1 200") && hosted.contains("files/big.bin?torrent"), hosted);
+        String absolute = SiteFixture.rawGet(proxy, "http://127.0.0.1:1/index.html", "127.0.0.1:1");
+        assertTrue(absolute.startsWith("HTTP/1.1 200") && absolute.contains("files/big.bin?torrent"), absolute);
 
         HttpResponse<byte[]> file = SiteFixture.get(proxy.resolve("/files/big.bin"));
         assertEquals(200, file.statusCode());
