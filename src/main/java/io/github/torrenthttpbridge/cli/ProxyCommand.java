@@ -44,12 +44,7 @@ final class ProxyCommand implements Callable<Integer> {
         p.putIfAbsent("torrent-bridge.metadata-dir", dataDir.toAbsolutePath().toString());
         ShutdownWait shutdown = new ShutdownWait("proxy-shutdown");
         try (TorrentProxy proxy = TorrentProxy.start(upstream, host, port, p, trustForwarded)) {
-            System.out.println("proxy:        " + proxy.url() + " -> " + upstream);
-            System.out.println("status page:  " + proxy.url().resolve("torrent-bridge/"));
-            System.out.println("torrent port: " + proxy.bridge().torrentPort());
-            System.out.println("serving; press Ctrl-C to stop");
-            System.out.flush();
-            shutdown.await();
+            shutdown.serving("proxy:        " + proxy.url() + " -> " + upstream, proxy.url(), proxy.bridge().torrentPort());
         } finally {
             shutdown.done();
         }

@@ -54,12 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         overrides.putIfAbsent("torrent-bridge.metadata-dir", dataDir.resolve("metadata").toAbsolutePath().toString());
         ShutdownWait shutdown = new ShutdownWait("serve-shutdown");
         try (DemoServer demo = DemoServer.start(webapp, dataDir, host, port, overrides)) {
-            System.out.println("demo page:    " + demo.url());
-            System.out.println("status page:  " + demo.url().resolve("torrent-bridge/"));
-            System.out.println("torrent port: " + demo.bridge().torrentPort());
-            System.out.println("serving; press Ctrl-C to stop");
-            System.out.flush();
-            shutdown.await();
+            shutdown.serving("demo page:    " + demo.url(), demo.url(), demo.bridge().torrentPort());
         } finally {
             shutdown.done();
         }

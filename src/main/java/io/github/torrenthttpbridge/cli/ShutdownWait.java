@@ -25,6 +25,16 @@ final class ShutdownWait {
         stop.await();
     }
 
+    /** Prints where a server is (its own first line, the status page, the torrent port), then {@link #await()}s. */
+    void serving(String first, java.net.URI base, int torrentPort) throws InterruptedException {
+        System.out.println(first);
+        System.out.println("status page:  " + base.resolve("torrent-bridge/"));
+        System.out.println("torrent port: " + torrentPort);
+        System.out.println("serving; press Ctrl-C to stop");
+        System.out.flush();
+        await();
+    }
+
     void done() {
         stopped.countDown();
     }

@@ -33,6 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ProxyIT {
     static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("visitor:secret".getBytes(StandardCharsets.UTF_8));
+    /** Apache's protected location: basic authentication with the test's htpasswd. */
+    static final String APACHE_PRIVATE = """
+                <Directory ROOT/private>
+                  AuthType Basic
+                  AuthName private
+                  AuthUserFile WORK/htpasswd
+                  Require valid-user
+                </Directory>
+            """;
     @TempDir
     Path dir;
 
@@ -103,14 +112,7 @@ class ProxyIT {
     @Test
     void apache() throws Exception {
         Path root = site();
-        try (WebServer apache = WebServer.apache(root, dir.resolve("web"), WebServer.freePort(), """
-                <Directory ROOT/private>
-                  AuthType Basic
-                  AuthName private
-                  AuthUserFile WORK/htpasswd
-                  Require valid-user
-                </Directory>
-                """);
+        try (WebServer apache = WebServer.apache(root, dir.resolve("web"), WebServer.freePort(), APACHE_PRIVATE);
              TorrentProxy proxy = TorrentProxy.start(apache.url(), "127.0.0.1", 0, params())) {
             exercise(proxy.url(), root);
         }

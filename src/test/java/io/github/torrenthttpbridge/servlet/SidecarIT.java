@@ -96,13 +96,7 @@ class SidecarIT {
     void apacheServesTheFilesAndTheBridgeTheTorrents() throws Exception {
         Path root = ProxyIT.site(dir);
         URI site = URI.create("http://127.0.0.1:" + front);
-        String config = """
-                <Directory ROOT/private>
-                  AuthType Basic
-                  AuthName private
-                  AuthUserFile WORK/htpasswd
-                  Require valid-user
-                </Directory>
+        String config = ProxyIT.APACHE_PRIVATE + """
                 RewriteEngine On
                 RewriteCond %{QUERY_STRING} ^(torrent|magnet)$
                 RewriteRule ^ BRIDGE%{REQUEST_URI} [P,L]
