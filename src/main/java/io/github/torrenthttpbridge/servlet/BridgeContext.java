@@ -28,9 +28,12 @@ final class BridgeContext {
     final InstanceRegistry instances;
     /** The site's directories: the web application's resources, or what an embedder put in {@link TorrentBridgeListener#LISTING}. */
     final DirectoryListing listing;
+    /** Whether the site has a real file at a path (then {@code F.torrent} is that file, not ours). */
+    private final java.util.function.Predicate<String> hasFile;
 
     BridgeContext(BridgeSettings settings, TorrentBridge bridge, SiteTorrents site, AtomicReference<URI> origin,
-                  HttpTracker tracker, InstanceRegistry instances, DirectoryListing listing) {
+                  HttpTracker tracker, InstanceRegistry instances, DirectoryListing listing,
+                  java.util.function.Predicate<String> hasFile) {
         this.settings = settings;
         this.bridge = bridge;
         this.site = site;
@@ -38,6 +41,11 @@ final class BridgeContext {
         this.tracker = tracker;
         this.instances = instances;
         this.listing = listing;
+        this.hasFile = hasFile;
+    }
+
+    boolean hasFile(String path) {
+        return hasFile.test(path);
     }
 
     /** Whether the site holds a non-empty directory {@code dir} (some containers list a missing one as empty). */

@@ -86,7 +86,11 @@ public class TorrentBridgeListener implements ServletContextListener {
             throw new IllegalStateException(message, e);
         }
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
-        DirectoryListing listing = ctx.getAttribute(LISTING) instanceof DirectoryListing l ? l : ctx::getResourcePaths;
+        DirectoryListing given = ctx.getAttribute(LISTING) instanceof DirectoryListing l ? l : null;
+        DirectoryListing listing = given != null ? given : ctx::getResourcePaths;
+        // a real file: in the listing of its directory where the site's files are elsewhere, else a resource
+        java.util.function.Predicate<String> hasFile = given != null
+                ? p -> listed(given, p) : p -> resource(ctx, p);
         final BridgeSettings settings = s;
         SiteTorrents site;
         SiteOptions siteOptions;
@@ -108,11 +112,24 @@ public class TorrentBridgeListener implements ServletContextListener {
         bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
         HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent() || site.knows(h),
                 local -> BridgeContext.bridges(settings, bridge, instances, local), bridge::offerPeer, java.time.Clock.systemUTC());
-        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances, listing));
+        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances, listing, hasFile));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", where,
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
         if (s.origin() != null) {
             restoreInBackground(site);
+        }
+    }
+
+    private static boolean listed(DirectoryListing listing, String path) {
+        java.util.Set<String> siblings = listing.children(path.substring(0, path.lastIndexOf('/') + 1));
+        return siblings != null && siblings.contains(path);
+    }
+
+    private static boolean resource(ServletContext ctx, String path) {
+        try {
+            return ctx.getResource(path) != null;
+        } catch (java.net.MalformedURLException e) {
+            return false;
         }
     }
 

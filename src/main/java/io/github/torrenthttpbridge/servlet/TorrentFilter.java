@@ -82,7 +82,7 @@ public class TorrentFilter implements Filter {
             endpoint(b, path, "magnet".equals(query), request, response);
             return;
         }
-        if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && context.getResource(path) == null
+        if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && !b.hasFile(path)
                 && b.settings.allows(path.substring(0, path.length() - ".torrent".length()))) {
             endpoint(b, path.substring(0, path.length() - ".torrent".length()), false, request, response);
             return;

@@ -58,6 +58,7 @@ class ProxyIT {
         write(root.resolve("files/rel/a.bin"), 1536 * 1024, 2);
         write(root.resolve("files/rel/b.bin"), 1280 * 1024 + 7, 3);
         write(root.resolve("private/secret.bin"), 1536 * 1024, 4);
+        Files.writeString(root.resolve("files/notes.txt.torrent"), "a real file of the site");
         Files.createDirectories(dir.resolve("web"));
         // {SHA} passwords: both nginx and Apache read them
         Files.writeString(dir.resolve("web/htpasswd"), "visitor:{SHA}" + Base64.getEncoder().encodeToString(
@@ -146,6 +147,12 @@ class ProxyIT {
         assertEquals(List.of(proxy.resolve("/files/big.bin").toString()), torrent.webSeeds());
         String magnet = new String(SiteFixture.get(proxy.resolve("/files/big.bin?magnet")).body(), StandardCharsets.UTF_8);
         assertTrue(magnet.startsWith("magnet:?xt=urn:btih:" + torrent.infoHash().hex()), magnet);
+
+        HttpResponse<byte[]> dotTorrent = SiteFixture.get(proxy.resolve("/files/big.bin.torrent"));
+        assertEquals(torrent.infoHash(), TorrentMetadata.parse(dotTorrent.body()).infoHash());
+        // a real F.torrent of the upstream (in its directory index) is the upstream's, not the bridge's
+        assertEquals("a real file of the site", new String(SiteFixture.get(proxy.resolve("/files/notes.txt.torrent")).body(),
+                StandardCharsets.UTF_8));
 
         HttpResponse<byte[]> f = SiteFixture.torrentWhenReady(proxy.resolve("/files/rel/?torrent"));
         assertEquals(200, f.statusCode(), new String(f.body()));
