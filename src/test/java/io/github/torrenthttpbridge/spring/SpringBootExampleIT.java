@@ -91,7 +91,9 @@ class SpringBootExampleIT {
             Matcher pm = Pattern.compile("\"torrentPort\":(\\d+)").matcher(status);
             assertTrue(pm.find(), status);
 
-            Map<String, Double> mid = scrape(base);
+            // the figures are summed at most once a second: wait for a snapshot taken after the hashing
+            Map<String, Double> mid = scrapeWhen(base, m -> m.get("torrent_bridge_hashed_bytes_total")
+                    - before.get("torrent_bridge_hashed_bytes_total") >= SIZE);
             Path save = Files.createDirectories(dir.resolve("save"));
             Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent",
                     tf.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + pm.group(1), "--timeout", "90"),
