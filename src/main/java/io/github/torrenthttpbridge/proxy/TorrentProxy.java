@@ -3,11 +3,13 @@ package io.github.torrenthttpbridge.proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.servlet.BridgeSettings;
 import io.github.torrenthttpbridge.servlet.TorrentBridgeListener;
 import io.github.torrenthttpbridge.servlet.TorrentFilter;
 import jakarta.servlet.DispatcherType;
@@ -64,6 +66,8 @@ public final class TorrentProxy implements AutoCloseable {
     public static TorrentProxy start(URI upstream, String host, int port, Map<String, String> params, boolean trustForwarded)
             throws Exception {
         URI base = upstreamBase(upstream);
+        // the filter's own checks, before anything starts: a bad parameter is one message naming it
+        BridgeSettings.parse(params::get, Path.of(System.getProperty("java.io.tmpdir")));
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

@@ -98,6 +98,8 @@ class ProxyIT {
             HttpResponse<byte[]> json = SiteFixture.torrentWhenReady(proxy.url().resolve("/json/rel/?torrent"));
             assertEquals(200, json.statusCode(), new String(json.body()));
             assertEquals(folder.infoHash(), TorrentMetadata.parse(json.body()).infoHash());
+            // the folder, too, downloads from the bridge (web seeds off), each file from the upstream through it
+            SiteFixture.leechFromBridge(proxy.url(), json.body(), dir.resolve("leech-folder"), root.resolve("files/rel"), 60);
             // the bridge's own requests (probes, listings, pieces) never carried a visitor's credentials
             List<String> own = nginx.accessLog().lines().filter(l -> l.split("\\|")[1].equals("1")).toList();
             assertTrue(own.size() >= 5, nginx.accessLog());

@@ -146,7 +146,8 @@ final class SiteFixture {
 
     /**
      * libtorrent (leech.py, web seeds removed) downloads {@code torrent} from the bridge of the site at {@code base}
-     * (ending with /; its torrent port from the status JSON) into {@code work}; the bytes must equal {@code expected}'s.
+     * (ending with /; its torrent port from the status JSON) into {@code work}; the bytes must equal {@code expected}'s
+     * (a file, or for a folder's torrent the folder: each of its files).
      */
     static void leechFromBridge(URI base, byte[] torrent, Path work, Path expected, int timeoutSeconds) throws Exception {
         String status = new String(get(base.resolve("torrent-bridge/?format=json")).body(), java.nio.charset.StandardCharsets.UTF_8);
@@ -158,6 +159,15 @@ final class SiteFixture {
                 "--timeout", Integer.toString(timeoutSeconds)), Duration.ofSeconds(timeoutSeconds + 30L));
         assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
         assertEquals("0", r.json("hash_failures"));
-        assertEquals(Digests.sha256(expected), Digests.sha256(save.resolve(TorrentMetadata.parse(torrent).name())));
+        Path saved = save.resolve(TorrentMetadata.parse(torrent).name());
+        if (Files.isDirectory(expected)) {   // a folder's torrent: every file of the folder
+            try (var files = Files.walk(expected)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertEquals(Digests.sha256(f), Digests.sha256(saved.resolve(expected.relativize(f).toString())), f.toString());
+                }
+            }
+        } else {
+            assertEquals(Digests.sha256(expected), Digests.sha256(saved));
+        }
     }
 }
