@@ -230,13 +230,9 @@ public final class TorrentBridge implements AutoCloseable {
             URI url = urls.get(i);
             OriginResource resource = origin.probe(url, files.get(i).length());
             OriginResource before = hashedFrom == null ? null : hashedFrom.get(i);
-            if (before != null) {
-                String then = before.ifRangeValidator();
-                String now = resource.ifRangeValidator();
-                if (then != null && now != null && !then.equals(now)) {
-                    throw new OriginChangedException(url, "the file changed since it was hashed (validator " + then
-                            + " is now " + now + ")");
-                }
+            if (before != null && !before.sameVersionAs(resource)) {
+                throw new OriginChangedException(url, "the file changed since it was hashed (validator "
+                        + before.ifRangeValidator() + " is now " + resource.ifRangeValidator() + ")");
             }
             resources.add(resource);
         }

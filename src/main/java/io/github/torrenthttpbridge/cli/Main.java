@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code torrent-http-bridge} command line: {@code create} and {@code seed}. */
+/** The {@code torrent-http-bridge} command line: {@code create}, {@code seed}, {@code serve} and {@code proxy}. */
 @Command(name = "torrent-http-bridge", mixinStandardHelpOptions = true, version = "torrent-http-bridge 0.1",
         description = "Share files served over HTTP(S) on BitTorrent, verified piece by piece.",
-        subcommands = {CreateCommand.class, SeedCommand.class, ServeCommand.class})
+        subcommands = {CreateCommand.class, SeedCommand.class, ServeCommand.class, ProxyCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,25 +52,11 @@ final class ServeCommand implements Callable<Integer> {
         Path dataDir = data != null ? data : Path.of(System.getProperty("java.io.tmpdir"), "torrent-http-bridge-demo");
         // keep the demo's torrents beside its files, so a restart re-registers them without hashing
         overrides.putIfAbsent("torrent-bridge.metadata-dir", dataDir.resolve("metadata").toAbsolutePath().toString());
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
+        ShutdownWait shutdown = new ShutdownWait("serve-shutdown");
         try (DemoServer demo = DemoServer.start(webapp, dataDir, host, port, overrides)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "serve-shutdown"));
-            System.out.println("demo page:    " + demo.url());
-            System.out.println("status page:  " + demo.url().resolve("torrent-bridge/"));
-            System.out.println("torrent port: " + demo.bridge().torrentPort());
-            System.out.println("serving; press Ctrl-C to stop");
-            System.out.flush();
-            stop.await();
+            shutdown.serving("demo page:    " + demo.url(), demo.url(), demo.bridge().torrentPort());
         } finally {
-            stopped.countDown();
+            shutdown.done();
         }
         return 0;
     }

@@ -510,7 +510,7 @@ public final class OriginClient implements AutoCloseable {
             if (contentLength >= 0 && contentLength != length) {
                 return new OriginException(url, "answered Content-Length " + contentLength + " for a range of " + length + " bytes", true);
             }
-            if (pinned != null && pinned.etag() != null && etag != null && !etag.equals(pinned.etag())) {
+            if (pinned != null && pinned.etag() != null && etag != null && !OriginResource.sameEtag(etag, pinned.etag())) {
                 return new OriginChangedException(url, "ETag changed from " + pinned.etag() + " to " + etag);
             }
             // some servers ignore If-Range (Jetty 12's DefaultServlet answers 206 whatever it says): compare the
@@ -529,7 +529,7 @@ public final class OriginClient implements AutoCloseable {
             String answered = "answered " + status + " " + reason(response);
             if (status == 200) {
                 if (pinned != null && pinned.ifRangeValidator() != null
-                        && (etag != null && !etag.equals(pinned.etag())
+                        && (etag != null && (pinned.etag() == null || !OriginResource.sameEtag(etag, pinned.etag()))
                         || lastModified != null && !lastModified.equals(pinned.lastModified()))) {
                     return new OriginChangedException(url, answered + " to an If-Range request: the file changed (ETag "
                             + pinned.etag() + " -> " + etag + ", Last-Modified " + pinned.lastModified() + " -> " + lastModified + ")");

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
+import io.github.torrenthttpbridge.site.DirectoryListing;
 import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteAddress;
 import io.github.torrenthttpbridge.site.SiteTorrents;
@@ -25,15 +26,32 @@ final class BridgeContext {
     final AtomicReference<URI> origin;
     final HttpTracker tracker;
     final InstanceRegistry instances;
+    /** The site's directories: the web application's resources, or what an embedder put in {@link TorrentBridgeListener#LISTING}. */
+    final DirectoryListing listing;
+    /** Whether the site has a real file at a path (then {@code F.torrent} is that file, not ours). */
+    private final java.util.function.Predicate<String> hasFile;
 
     BridgeContext(BridgeSettings settings, TorrentBridge bridge, SiteTorrents site, AtomicReference<URI> origin,
-                  HttpTracker tracker, InstanceRegistry instances) {
+                  HttpTracker tracker, InstanceRegistry instances, DirectoryListing listing,
+                  java.util.function.Predicate<String> hasFile) {
         this.settings = settings;
         this.bridge = bridge;
         this.site = site;
         this.origin = origin;
         this.tracker = tracker;
         this.instances = instances;
+        this.listing = listing;
+        this.hasFile = hasFile;
+    }
+
+    boolean hasFile(String path) {
+        return hasFile.test(path);
+    }
+
+    /** Whether the site holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
+    boolean isDirectory(String dir) {
+        java.util.Set<String> entries = listing.children(dir);
+        return entries != null && !entries.isEmpty();
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.torrenthttpbridge.bridge.BridgeConfig;
 import io.github.torrenthttpbridge.bridge.PortUnavailableException;
 import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
+import io.github.torrenthttpbridge.site.DirectoryListing;
 import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteOptions;
 import io.github.torrenthttpbridge.site.SiteTorrents;
@@ -33,6 +34,12 @@ public class TorrentBridgeListener implements ServletContextListener {
      * {@code torrent-bridge.*} parameters of a web.xml it does not want to edit.
      */
     public static final String OVERRIDES = "torrent-bridge.overrides";
+    /**
+     * Context attribute an embedding application may set (a {@link DirectoryListing}) to list the site's directories
+     * for folder torrents when they are not the web application's own resources (the proxy lists its upstream's
+     * directory indexes). Without it, {@code ServletContext.getResourcePaths} lists them.
+     */
+    public static final String LISTING = "torrent-bridge.listing";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -80,6 +87,11 @@ public class TorrentBridgeListener implements ServletContextListener {
             throw new IllegalStateException(message, e);
         }
         AtomicReference<URI> origin = new AtomicReference<>(s.origin());
+        DirectoryListing given = ctx.getAttribute(LISTING) instanceof DirectoryListing l ? l : null;
+        DirectoryListing listing = given != null ? given : ctx::getResourcePaths;
+        // a real file: in the listing of its directory where the site's files are elsewhere, else a resource
+        java.util.function.Predicate<String> hasFile = given != null
+                ? p -> listed(given, p) : p -> resource(ctx, p);
         final BridgeSettings settings = s;
         SiteTorrents site;
         SiteOptions siteOptions;
@@ -90,8 +102,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                     .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024)
                     .maxFolderFiles(s.maxFolderFiles()).maxFolderBytes(s.maxFolderBytes()).torrentVersion(s.torrentVersion())
                     .hashLease(s.hashLease()).build();
-            site = new SiteTorrents(bridge, siteOptions, BridgeContext.address(s, origin), dir -> ctx.getResourcePaths(dir),
-                    s::allows);
+            site = new SiteTorrents(bridge, siteOptions, BridgeContext.address(s, origin), listing, s::allows);
         } catch (RuntimeException e) {
             bridge.close();
             LOG.error("torrent-http-bridge cannot start for {}: {}", where, e.getMessage());
@@ -102,11 +113,24 @@ public class TorrentBridgeListener implements ServletContextListener {
         bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
         HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent() || site.knows(h),
                 local -> BridgeContext.bridges(settings, bridge, instances, local), bridge::offerPeer, java.time.Clock.systemUTC());
-        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances));
+        ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances, listing, hasFile));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", where,
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());
         if (s.origin() != null) {
             restoreInBackground(site);
+        }
+    }
+
+    private static boolean listed(DirectoryListing listing, String path) {
+        java.util.Set<String> siblings = listing.children(path.substring(0, path.lastIndexOf('/') + 1));
+        return siblings != null && siblings.contains(path);
+    }
+
+    private static boolean resource(ServletContext ctx, String path) {
+        try {
+            return ctx.getResource(path) != null;
+        } catch (java.net.MalformedURLException e) {
+            return false;
         }
     }
 

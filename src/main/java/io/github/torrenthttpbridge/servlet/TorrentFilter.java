@@ -32,6 +32,15 @@ public class TorrentFilter implements Filter {
     private static final java.util.Set<String> PAGE_EXTENSIONS = java.util.Set.of(
             "html", "htm", "xhtml", "php", "jsp", "jspx", "asp", "aspx", "cgi", "css", "js", "json", "xml", "txt", "torrent");
 
+    /**
+     * Context attribute (a {@code Boolean}) an embedder sets when its servlet answers asynchronously and calls
+     * {@link #beforeComplete} before {@code AsyncContext.complete()} (the proxy does): the filter then takes its
+     * decisions (the {@code Link} header, links in HTML pages) when the servlet has written the response, not when
+     * {@code doFilter} returns. Without it an asynchronous answer gets the {@code Link} header and no page links.
+     */
+    public static final String ASYNC_AWARE = "torrent-bridge.async-aware";
+    private static final String PENDING = TorrentFilter.class.getName() + ".pending";
+
     private jakarta.servlet.ServletContext context;
 
     @Override
@@ -64,7 +73,7 @@ public class TorrentFilter implements Filter {
         String query = request.getQueryString();
         if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
             if (!path.endsWith("/") && b.settings.allowsDirectory(path + "/")
-                    && isDirectory(context, path + "/")) {
+                    && b.isDirectory(path + "/")) {
                 // D?torrent for a directory D: its torrent is D/?torrent (relative links in it resolve below D/)
                 response.setStatus(301);
                 response.setHeader("Location", encodePath(request.getContextPath() + path + "/") + "?" + query);
@@ -73,7 +82,7 @@ public class TorrentFilter implements Filter {
             endpoint(b, path, "magnet".equals(query), request, response);
             return;
         }
-        if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && context.getResource(path) == null
+        if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && !b.hasFile(path)
                 && b.settings.allows(path.substring(0, path.length() - ".torrent".length()))) {
             endpoint(b, path.substring(0, path.length() - ".torrent".length()), false, request, response);
             return;
@@ -93,7 +102,23 @@ public class TorrentFilter implements Filter {
         }
         BridgeResponse wrapped = new BridgeResponse(response, link, b.settings.minSize(), injector);
         chain.doFilter(request, wrapped);
-        wrapped.finish();
+        if (request.isAsyncStarted() && Boolean.TRUE.equals(context.getAttribute(ASYNC_AWARE))) {
+            request.setAttribute(PENDING, wrapped);   // the servlet calls beforeComplete when it has written
+        } else {
+            wrapped.finish();
+        }
+    }
+
+    /**
+     * For an asynchronous servlet behind this filter (see {@link #ASYNC_AWARE}): call it when the response is
+     * written, before {@code AsyncContext.complete()}, so a rewritten page's last bytes go out. Does nothing for a
+     * request the filter did not wrap.
+     */
+    public static void beforeComplete(ServletRequest request) throws IOException {
+        if (request.getAttribute(PENDING) instanceof BridgeResponse r) {
+            request.removeAttribute(PENDING);
+            r.finish();
+        }
     }
 
     private static void tracker(HttpServletResponse response, byte[] body) throws IOException {
@@ -145,7 +170,7 @@ public class TorrentFilter implements Filter {
             throws IOException {
         response.setHeader("Cache-Control", "no-cache");
         boolean directory = path.endsWith("/");
-        if (directory ? !b.settings.allowsDirectory(path) || !isDirectory(context, path) : !b.settings.allows(path)) {
+        if (directory ? !b.settings.allowsDirectory(path) || !b.isDirectory(path) : !b.settings.allows(path)) {
             response.sendError(404, "not bridged");
             return;
         }
@@ -201,12 +226,6 @@ public class TorrentFilter implements Filter {
         }
     }
 
-    /** Whether the web application holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
-    static boolean isDirectory(jakarta.servlet.ServletContext ctx, String dir) {
-        java.util.Set<String> entries = ctx.getResourcePaths(dir);
-        return entries != null && !entries.isEmpty();
-    }
-
     /** {@code s} with every character outside printable ASCII replaced, for a header value. */
     private static String ascii(String s) {
         StringBuilder sb = new StringBuilder();
@@ -253,7 +272,7 @@ public class TorrentFilter implements Filter {
         int dot = file.lastIndexOf('.');
         if (file.endsWith("/")) {
             // a link to a directory of the site (not to the page's own directory or one above it): its torrent
-            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || !isDirectory(request.getServletContext(), file)) {
+            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || !b.isDirectory(file)) {
                 return null;
             }
         } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {

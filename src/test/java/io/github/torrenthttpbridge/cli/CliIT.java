@@ -96,6 +96,11 @@ class CliIT {
         assertOneLineError(run("create", origin.url().toString(), "--piece-size", "1000"), "power of two");
         Processes.Result usage = run("seed");
         assertEquals(2, usage.exitCode());
+        // proxy takes the filter's parameters, with the filter's checks
+        assertOneLineError(run("proxy", "--upstream", origin.url().toString(), "--port", "0", "--param", "torrent-bridge.port=70000"),
+                "bad value '70000' for torrent-bridge.port: expected an integer from 0 to 65535");
+        assertOneLineError(run("proxy", "--upstream", "ftp://example.org/"), "http:// or https://");
+        assertEquals(2, run("proxy").exitCode(), "--upstream is required");
     }
 
     @Test

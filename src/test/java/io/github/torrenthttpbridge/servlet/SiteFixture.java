@@ -1,5 +1,9 @@
 package io.github.torrenthttpbridge.servlet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.torrenthttpbridge.testing.Digests;
+import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -137,5 +142,32 @@ final class SiteFixture {
             throw new AssertionError("no " + field + " in " + json);
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * libtorrent (leech.py, web seeds removed) downloads {@code torrent} from the bridge of the site at {@code base}
+     * (ending with /; its torrent port from the status JSON) into {@code work}; the bytes must equal {@code expected}'s
+     * (a file, or for a folder's torrent the folder: each of its files).
+     */
+    static void leechFromBridge(URI base, byte[] torrent, Path work, Path expected, int timeoutSeconds) throws Exception {
+        String status = new String(get(base.resolve("torrent-bridge/?format=json")).body(), java.nio.charset.StandardCharsets.UTF_8);
+        Path tf = Files.createDirectories(work).resolve("leech.torrent");
+        Files.write(tf, torrent);
+        Path save = Files.createDirectories(work.resolve("download"));
+        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
+                "--save", save.toString(), "--peer", "127.0.0.1:" + jsonLong(status, "torrentPort"),
+                "--timeout", Integer.toString(timeoutSeconds)), Duration.ofSeconds(timeoutSeconds + 30L));
+        assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
+        assertEquals("0", r.json("hash_failures"));
+        Path saved = save.resolve(TorrentMetadata.parse(torrent).name());
+        if (Files.isDirectory(expected)) {   // a folder's torrent: every file of the folder
+            try (var files = Files.walk(expected)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertEquals(Digests.sha256(f), Digests.sha256(saved.resolve(expected.relativize(f).toString())), f.toString());
+                }
+            }
+        } else {
+            assertEquals(Digests.sha256(expected), Digests.sha256(saved));
+        }
     }
 }

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.github.torrenthttpbridge.testing.Digests;
 import io.github.torrenthttpbridge.testing.Processes;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.apache.catalina.Context;
@@ -29,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10) and to Tomcat 10.1, and in
- * each a libtorrent client downloads a demo file through the bridge.
+ * The demo WAR built by {@code mvn package} deploys unchanged to Jetty 12 (ee10), Jetty 12.1 ee11, Tomcat 10.1
+ * and Tomcat 11 (the last two generations of the Servlet API, 6.0 and 6.1), and in each a libtorrent client
+ * downloads a demo file through the bridge.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class WarDeployIT {
@@ -53,15 +53,22 @@ class WarDeployIT {
         assertEquals(200, t.statusCode(), new String(t.body()));
         TorrentMetadata torrent = TorrentMetadata.parse(t.body());
         assertEquals("demo-8m.bin", torrent.name());
-        String status = new String(SiteFixture.get(base.resolve("/demo/torrent-bridge/?format=json")).body());
-        Path tf = dir.resolve("demo.torrent");
-        Files.write(tf, t.body());
-        Path save = Files.createDirectories(dir.resolve("dl-" + base.getPort()));
-        Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", tf.toString(),
-                "--save", save.toString(), "--peer", "127.0.0.1:" + SiteFixture.jsonLong(status, "torrentPort"),
-                "--timeout", "60"), Duration.ofSeconds(90));
-        assertEquals("true", r.json("ok"), r.lastLine() + r.stderr());
-        assertEquals(Digests.sha256(FILES.resolve("demo-8m.bin")), Digests.sha256(save.resolve("demo-8m.bin")));
+        SiteFixture.leechFromBridge(base.resolve("/demo/"), t.body(), dir.resolve("leech-" + base.getPort()), FILES.resolve("demo-8m.bin"), 60);
+    }
+
+    /** WEB-INF/lib holds the library and what it runs on, nothing else (no Spring, Micrometer, servlet API). */
+    @Test
+    void theWarHoldsOnlyWhatRuns() throws Exception {
+        List<String> jars = new java.util.ArrayList<>();
+        try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(WAR.toFile())) {
+            war.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.startsWith("WEB-INF/lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring("WEB-INF/lib/".length()).replaceAll("-[0-9][^-]*(-SNAPSHOT)?\\.jar$", ""))
+                    .sorted().forEach(jars::add);
+        }
+        assertEquals(List.of("bt-dht", "caffeine", "jetty-alpn-client", "jetty-client", "jetty-compression-common",
+                "jetty-compression-gzip", "jetty-http", "jetty-io", "jetty-util", "slf4j-api", "slf4j-jdk14",
+                "torrent-http-bridge"), jars);
     }
 
     @Test
@@ -86,9 +93,52 @@ class WarDeployIT {
         }
     }
 
-    /** The library jar alone in WEB-INF/lib, no filter in web.xml: its web-fragment.xml sets everything up. */
+    /** The same WAR on Jetty 12.1 ee11 (Servlet 6.1), in a JVM of its own (this one's class path has Servlet 6.0). */
     @Test
-    void dropInJarOnTomcat10() throws Exception {
+    void deploysOnJetty121Ee11() throws Exception {
+        deployElsewhere("JettyWar.java", "jetty-ee11", "\\(Jetty 12\\.1\\.[0-9]+, servlet (6\\.1)\\)");
+    }
+
+    /** The same WAR on Tomcat 11 (Servlet 6.1), in a JVM of its own. */
+    @Test
+    void deploysOnTomcat11() throws Exception {
+        deployElsewhere("TomcatWar.java", "tomcat-11", "\\(Apache Tomcat/11\\.[0-9.]+, servlet (6\\.1)\\)");
+    }
+
+    /** What a test checks at a deployed application's base URL. */
+    interface Check {
+        void at(URI base) throws Exception;
+    }
+
+    /** Runs src/test/containers/LAUNCHER with target/containers/JARS (copied by the build) and exercises the WAR. */
+    void deployElsewhere(String launcher, String jars, String versionLine) throws Exception {
+        deployElsewhere(launcher, jars, WAR, "/demo", overrides(jars), versionLine, this::exercise);
+    }
+
+    /** Deploys {@code app} (a WAR or a directory) at {@code context} with a launcher in a JVM of its own, then checks it. */
+    void deployElsewhere(String launcher, String jars, Path app, String context, Map<String, String> params, String versionLine,
+                         Check check) throws Exception {
+        Path lib = Path.of("target", "containers", jars).toAbsolutePath();
+        assertTrue(Files.isDirectory(lib), lib + " is missing: `mvn verify` copies it (maven-dependency-plugin, pre-integration-test)");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", lib + "/*", Path.of("src", "test", "containers", launcher).toAbsolutePath().toString(),
+                app.toString(), context, dir.resolve(jars).toString()));
+        params.forEach((k, v) -> command.add(k + "=" + v));
+        try (Processes.Background server = Processes.start(command)) {
+            String line = server.await("(listening on port .*)", Duration.ofSeconds(90));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(versionLine).matcher(line);
+            assertTrue(m.find(), line);
+            assertEquals("6.1", m.group(1));
+            check.at(URI.create("http://127.0.0.1:" + line.replaceAll("listening on port ([0-9]+).*", "$1")));
+        }
+    }
+
+    /**
+     * A site whose WEB-INF/lib holds the library jar (and, with {@code withDependencies}, the jars it runs on, taken
+     * from the demo WAR, as the README tells) and whose web.xml declares no filter: the jar's web-fragment.xml sets
+     * everything up.
+     */
+    SiteFixture dropInSite(boolean withDependencies) throws Exception {
         SiteFixture f = new SiteFixture(dir);
         Path lib = Files.createDirectories(f.root.resolve("WEB-INF/lib"));
         Path jar;
@@ -97,6 +147,17 @@ class WarDeployIT {
                     .findFirst().orElseThrow();
         }
         Files.copy(jar, lib.resolve(jar.getFileName()));
+        if (withDependencies) {
+            try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(WAR.toFile())) {
+                for (java.util.zip.ZipEntry e : war.stream().map(java.util.zip.ZipEntry.class::cast).toList()) {
+                    if (e.getName().startsWith("WEB-INF/lib/") && !e.getName().contains("torrent-http-bridge") && !e.isDirectory()) {
+                        try (var in = war.getInputStream(e)) {
+                            Files.copy(in, f.root.resolve(e.getName()));
+                        }
+                    }
+                }
+            }
+        }
         Files.writeString(f.root.resolve("WEB-INF/web.xml"), """
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <context-param><param-name>torrent-bridge.bind</param-name><param-value>127.0.0.1</param-value></context-param>
@@ -105,6 +166,21 @@ class WarDeployIT {
                   <context-param><param-name>torrent-bridge.metadata-dir</param-name><param-value>%s</param-value></context-param>
                 </web-app>
                 """.formatted(f.metadata));
+        return f;
+    }
+
+    /** What the drop-in jar gives a site: a file's torrent and its Link header. */
+    static void dropInWorks(URI base) throws Exception {
+        HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent"));
+        assertEquals(200, t.statusCode(), new String(t.body()));
+        assertEquals("other.bin", TorrentMetadata.parse(t.body()).name());
+        assertTrue(SiteFixture.get(base.resolve("/files/other.bin")).headers().firstValue("Link").isPresent());
+    }
+
+    /** The library jar alone in WEB-INF/lib (its dependencies from this test's class path), no filter in web.xml. */
+    @Test
+    void dropInJarOnTomcat10() throws Exception {
+        SiteFixture f = dropInSite(false);
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(dir.resolve("tomcat")).toString());
         Connector c = new Connector();
@@ -115,15 +191,28 @@ class WarDeployIT {
         ((org.apache.tomcat.util.scan.StandardJarScanner) ctx.getJarScanner()).setScanClassPath(false);
         tomcat.start();
         try {
-            URI base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());
-            HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(base.resolve("/files/other.bin?torrent"));
-            assertEquals(200, t.statusCode(), new String(t.body()));
-            assertEquals("other.bin", TorrentMetadata.parse(t.body()).name());
-            assertTrue(SiteFixture.get(base.resolve("/files/other.bin")).headers().firstValue("Link").isPresent());
+            dropInWorks(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort()));
         } finally {
             tomcat.stop();
             tomcat.destroy();
         }
+    }
+
+    /**
+     * The drop-in jars (the library and the jars of the demo WAR's WEB-INF/lib) on Tomcat 11, in a JVM of its own;
+     * the container's redirect of a directory without '/' passes through the filter's response wrapper (Servlet 6.1's
+     * new sendRedirect(String, int, boolean) behind it).
+     */
+    @Test
+    void dropInJarsOnTomcat11() throws Exception {
+        SiteFixture f = dropInSite(true);
+        deployElsewhere("TomcatWar.java", "tomcat-11", f.root, "", Map.of(),
+                "\\(Apache Tomcat/11\\.[0-9.]+, servlet (6\\.1)\\)", base -> {
+                    dropInWorks(base);
+                    HttpResponse<byte[]> redirect = SiteFixture.get(base.resolve("/files"));
+                    assertEquals(302, redirect.statusCode());
+                    assertTrue(redirect.headers().firstValue("Location").orElse("").endsWith("/files/"), redirect.headers().toString());
+                });
     }
 
     @Test

@@ -27,12 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * examples/spring-boot as a user runs it: its own jar (built by the invoker against this library, with Spring
- * Boot's dependency management), on a random port. {@code ?torrent} gives the torrent, libtorrent downloads the
+ * Boot's dependency management), on a random port; once on Spring Boot 4.1 (Servlet 6.1, Tomcat 11) and once on
+ * Spring Boot 3.5 (Servlet 6.0, Tomcat 10.1, Jetty 12.0's client), both with the same library artifact. {@code ?torrent} gives the torrent, libtorrent downloads the
  * file through the bridge, the bytes are identical, and {@code /actuator/prometheus} shows the bridge's counters
  * moved by exactly what was downloaded.
  */
 class SpringBootExampleIT {
     static final Path JAR = Path.of("target", "examples", "spring-boot", "target", "spring-boot-download-site.jar");
+    static final Path BOOT3_JAR = Path.of("target", "examples", "spring-boot", "boot-3.5", "target",
+            "spring-boot-3-download-site.jar");
     static final int SIZE = 24 * 1024 * 1024 + 12_345;
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -42,19 +45,30 @@ class SpringBootExampleIT {
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void aBootApplicationSeedsItsFilesWithOneDependencyAndReportsMetrics() throws Exception {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: `mvn verify` builds it (maven-invoker-plugin)");
+    void aBoot41ApplicationSeedsItsFilesWithOneDependencyAndReportsMetrics() throws Exception {
+        seedsAndReports(JAR, "11");
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aBoot35ApplicationDoesTheSameWithTheSameArtifact() throws Exception {
+        seedsAndReports(BOOT3_JAR, "10");
+    }
+
+    void seedsAndReports(Path jar, String tomcatMajor) throws Exception {
+        assertTrue(Files.isRegularFile(jar), jar + " is missing: `mvn verify` builds it (maven-invoker-plugin)");
         Path site = Files.createDirectories(dir.resolve("site"));
         byte[] data = new byte[SIZE];
         new Random(11).nextBytes(data);
         Files.write(site.resolve("big.bin"), data);
         Files.writeString(site.resolve("index.html"), "<html><body><a href=\"big.bin\">big</a></body></html>");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
+                "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
                 "--spring.web.resources.static-locations=file:" + site + "/",
                 "--torrent-bridge.port=0", "--torrent-bridge.bind=127.0.0.1", "--torrent-bridge.dht=false",
                 "--torrent-bridge.metadata-dir=" + dir.resolve("meta"));
         try (Processes.Background app = Processes.start(command)) {
+            assertEquals(tomcatMajor, app.await("Starting Servlet engine: \\[Apache Tomcat/(\\d+)\\.", Duration.ofSeconds(90)));
             String port = app.await("Tomcat started on port (\\d+)", Duration.ofSeconds(90));
             URI base = URI.create("http://127.0.0.1:" + port);
 
@@ -77,7 +91,9 @@ class SpringBootExampleIT {
             Matcher pm = Pattern.compile("\"torrentPort\":(\\d+)").matcher(status);
             assertTrue(pm.find(), status);
 
-            Map<String, Double> mid = scrape(base);
+            // the figures are summed at most once a second: wait for a snapshot taken after the hashing
+            Map<String, Double> mid = scrapeWhen(base, m -> m.get("torrent_bridge_hashed_bytes_total")
+                    - before.get("torrent_bridge_hashed_bytes_total") >= SIZE);
             Path save = Files.createDirectories(dir.resolve("save"));
             Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent",
                     tf.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + pm.group(1), "--timeout", "90"),
