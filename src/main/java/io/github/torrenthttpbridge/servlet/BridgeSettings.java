@@ -94,7 +94,7 @@ public final class BridgeSettings {
         metadataDir = b.metadataDir;
         cacheMiB = b.cacheMiB;
         diskCacheMiB = b.diskCacheMiB;
-        diskCacheDir = b.diskCacheDir != null ? b.diskCacheDir : b.metadataDir.resolve("piece-cache");
+        diskCacheDir = b.diskCacheDir;   // null: a temporary directory of this instance, never under a shared metadata-dir
         trackers = List.copyOf(b.trackers);
         webSeed = b.webSeed;
         injectLinks = b.injectLinks;
@@ -190,7 +190,11 @@ public final class BridgeSettings {
         return diskCacheMiB;
     }
 
-    /** Directory of the disk cache; default {@code piece-cache} in the metadata directory. */
+    /**
+     * Directory of the disk cache, or null (the default) for a new temporary directory of this instance alone (in
+     * {@code java.io.tmpdir}, removed at stop; one left by a killed process is removed at the next start): never
+     * under the metadata directory, which several instances may share.
+     */
     public Path diskCacheDir() {
         return diskCacheDir;
     }

@@ -53,7 +53,7 @@ public final class SettingsParser {
             p("hash-lease", "30", "seconds a hashing claim in the metadata directory holds without renewal (renewed while hashing); after it another instance sharing the directory takes the job over"),
             p("cache-mib", "128", "memory for verified pieces, MiB"),
             p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again"),
-            p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop"),
+            p("disk-cache-dir", "(a temporary directory of this instance)", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop. Default: a new directory torrent-bridge-cache* in java.io.tmpdir, removed at stop (one left by a killed process is removed at the next start), so instances sharing a metadata-dir need no setting of their own"),
             p("trackers", "", "announce URLs added to torrents and magnets, comma-separated (read at every request, never stored)"),
             p("webseed", "true", "list the file's public URL (public-url + path) as a web seed (BEP 19) in torrents and magnets"),
             p("inject-links", "true", "add torrent and magnet links after links to bridged files in HTML pages"),
