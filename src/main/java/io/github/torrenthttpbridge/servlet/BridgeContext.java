@@ -25,6 +25,10 @@ final class BridgeContext {
     final AtomicReference<URI> origin;
     final HttpTracker tracker;
     final InstanceRegistry instances;
+    private volatile Totals totals;
+
+    private record Totals(long takenAt, io.github.torrenthttpbridge.bridge.SeedStats stats) {
+    }
 
     BridgeContext(BridgeSettings settings, TorrentBridge bridge, SiteTorrents site, AtomicReference<URI> origin,
                   HttpTracker tracker, InstanceRegistry instances) {
@@ -34,6 +38,20 @@ final class BridgeContext {
         this.origin = origin;
         this.tracker = tracker;
         this.instances = instances;
+    }
+
+    /**
+     * The bridge's transfer figures added up ({@link TorrentBridge#totals()}, one pass over the seeded torrents'
+     * counters), taken at most once a second however often the status page is asked for.
+     */
+    io.github.torrenthttpbridge.bridge.SeedStats totals() {
+        Totals t = totals;
+        long now = System.nanoTime();
+        if (t == null || now - t.takenAt() >= 1_000_000_000L) {
+            t = new Totals(now, bridge.totals());
+            totals = t;
+        }
+        return t.stats();
     }
 
     /**

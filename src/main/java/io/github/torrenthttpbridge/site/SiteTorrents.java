@@ -67,6 +67,7 @@ public final class SiteTorrents implements AutoCloseable {
     private final DirectoryTorrents directories;
     private final KnownTorrents known = new KnownTorrents();
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
+    private final LongAdder webseedRequestsTotal = new LongAdder();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
 
     /**
@@ -368,7 +369,7 @@ public final class SiteTorrents implements AutoCloseable {
         try {
             Optional<SeededTorrents.Seeded> s = seeded.current(path);
             if (s.isPresent()) {
-                return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
+                return s.get().handle().state() == SeedState.SEEDING ? magnet(s.get()) : Optional.empty();
             }
             return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.hasV1() ? k.infoHash() : null, k.v2(), k.name(), k.length(),
                     address.trackers(), webSeeds(path)));
@@ -406,24 +407,86 @@ public final class SiteTorrents implements AutoCloseable {
         return restored;
     }
 
-    /** Everything known: seeded torrents, running jobs and failed ones, by path. */
-    public List<TorrentStatus> all() {
-        List<TorrentStatus> out = new ArrayList<>();
-        List<SeededTorrents.Seeded> ready = seeded.all();
+    /**
+     * One page of what is known: files being hashed and failed ones first, then the seeded torrents (see {@link
+     * TorrentListing}). Costs a walk over the seeded paths (or, sorted by bytes uploaded, a sort of the matching
+     * torrents' figures) and a magnet link per row shown; no torrent is read, decoded or hashed.
+     */
+    public TorrentListing list(TorrentListing.Query q) {
+        java.util.function.Predicate<String> match = q.matcher();
+        List<TorrentListing.Row> others = new ArrayList<>();
         List<HashJobs.Job> running = jobs.running();
+        java.util.Set<String> runningKeys = new java.util.HashSet<>();
         for (HashJobs.Job j : running) {
-            out.add(TorrentStatus.hashing(j.path, j.progress.get()));
-        }
-        for (SeededTorrents.Seeded s : ready) {
-            out.add(readyStatus(s));
-        }
-        jobs.failures().forEach((key, reason) -> {
-            if (ready.stream().noneMatch(s -> s.key().equals(key)) && running.stream().noneMatch(j -> j.key.equals(key))) {
-                out.add(new TorrentStatus("(key " + key.substring(0, 8) + ")", TorrentStatus.State.FAILED, null, null, null, reason, null));
+            runningKeys.add(j.key);
+            if (match == null || match.test(j.path)) {
+                others.add(new TorrentListing.Row(j.path, TorrentStatus.State.HASHING, null, j.progress.get(), null, null, null, 0, null));
             }
-        });
-        out.sort(Comparator.comparing(TorrentStatus::path));
+        }
+        Map<String, String> failures = jobs.failures();
+        int failed = 0;
+        for (Map.Entry<String, String> f : failures.entrySet()) {
+            String key = f.getKey();
+            if (seeded.contains(key) || runningKeys.contains(key)) {
+                continue;
+            }
+            failed++;
+            String label = "(key " + key.substring(0, 8) + ")";
+            if (match == null || match.test(label)) {
+                others.add(new TorrentListing.Row(label, TorrentStatus.State.FAILED, null, null, f.getValue(), null, null, 0, null));
+            }
+        }
+        others.sort(Comparator.comparing(TorrentListing.Row::path));
+        int offset = q.offset();
+        int m = others.size();
+        List<TorrentListing.Row> rows = new ArrayList<>(others.subList(Math.min(offset, m), Math.min(offset + q.pageSize(), m)));
+        int seededOffset = Math.max(0, offset - m);
+        int limit = q.pageSize() - rows.size();
+        int seededMatching;
+        List<SeededTorrents.Seeded> page;
+        if (q.sort() == TorrentListing.Sort.PATH) {
+            SeededTorrents.Slice slice = seeded.slice(match, seededOffset, limit);
+            page = slice.rows();
+            seededMatching = slice.matching();
+        } else {
+            List<SeededTorrents.Seeded> all = seeded.matching(match);
+            seededMatching = all.size();
+            page = mostUploaded(all, seededOffset, limit);
+        }
+        for (SeededTorrents.Seeded s : page) {
+            rows.add(new TorrentListing.Row(s.path(), TorrentStatus.State.READY, s.handle(), null, null, s.since(),
+                    s.entry().infoHash(), s.entry().length(), magnet(s).orElse(null)));
+        }
+        int total = seeded.size();
+        return new TorrentListing(rows, m + seededMatching, total + running.size() + failed, total, seeded.bytes(), q);
+    }
+
+    /** Rows {@code offset} to {@code offset + limit} of {@code all} by bytes uploaded, most first (then by path). */
+    private static List<SeededTorrents.Seeded> mostUploaded(List<SeededTorrents.Seeded> all, int offset, int limit) {
+        long[] up = new long[all.size()];
+        Integer[] order = new Integer[all.size()];
+        for (int i = 0; i < up.length; i++) {
+            SeedHandle h = all.get(i).handle();
+            up[i] = h == null ? -1 : h.stats().uploaded();
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> up[a] != up[b] ? Long.compare(up[b], up[a]) : Integer.compare(a, b));  // all is in path order
+        List<SeededTorrents.Seeded> out = new ArrayList<>();
+        for (int i = offset; i < Math.min(order.length, offset + limit); i++) {
+            out.add(all.get(order[i]));
+        }
         return out;
+    }
+
+    /** A seeded torrent's magnet link, with the current trackers and web seed, from facts kept in memory. */
+    private Optional<String> magnet(SeededTorrents.Seeded s) {
+        try {
+            KnownTorrents.Known k = s.facts();
+            return Optional.of(TorrentMetadata.magnetLink(k.hasV1() ? k.infoHash() : null, k.v2(), k.name(), k.length(),
+                    address.trackers(), webSeeds(s.path())));
+        } catch (IllegalStateException addressNotKnownYet) {
+            return Optional.empty();
+        }
     }
 
     /** How many hashing jobs have been started since creation. */
@@ -448,12 +511,18 @@ public final class SiteTorrents implements AutoCloseable {
     public void countWebseedRequest(String path) {
         if (seeded.hasPath(path)) {
             webseedRequests.computeIfAbsent(path, p -> new LongAdder()).increment();
+            webseedRequestsTotal.increment();
         }
     }
 
     public long webseedRequests(String path) {
         LongAdder a = webseedRequests.get(path);
         return a == null ? 0 : a.sum();
+    }
+
+    /** Range requests counted by {@link #countWebseedRequest} since start, for all files. */
+    public long webseedRequestsTotal() {
+        return webseedRequestsTotal.sum();
     }
 
     /** Bytes read and hashed by background jobs since start. */
