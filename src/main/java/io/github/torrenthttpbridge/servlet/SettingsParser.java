@@ -63,6 +63,7 @@ public final class SettingsParser {
             p("max-wait", "0", "seconds a ?torrent request waits for hashing before answering 202 Accepted"),
             p("tracker", "true", "run the built-in HTTP tracker at <status-path>announce (and scrape) and list it first in torrents and magnets"),
             p("public-url", "(origin)", "the site's public base URL, used for the built-in tracker's URL and the web seeds in torrents and magnets; default: the origin URL"),
+            p("trusted-proxies", "", "addresses and CIDR blocks (comma-separated, e.g. 127.0.0.1, 10.0.0.0/8) of the proxies in front of the site whose X-Forwarded-For / Forwarded headers are believed: the built-in tracker then rate-limits and lists the real client address; from anyone else those headers are ignored"),
             p("max-peers", "200", "peer connections in all"),
             p("max-peers-per-torrent", "50", "peer connections per torrent"),
             p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)"),
@@ -140,6 +141,7 @@ public final class SettingsParser {
             case "disk-cache-mib" -> b.diskCacheMiB(intRange(n, v, 0, 1L << 30));
             case "disk-cache-dir" -> b.diskCacheDir(Path.of(v));
             case "trackers" -> b.trackers(list(v));
+            case "trusted-proxies" -> b.trustedProxies(list(v));
             case "webseed" -> b.webSeed(bool(n, v));
             case "inject-links" -> b.injectLinks(bool(n, v));
             case "inject-paths" -> b.injectPaths(list(v));

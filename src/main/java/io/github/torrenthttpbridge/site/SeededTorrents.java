@@ -59,6 +59,19 @@ final class SeededTorrents {
         return Optional.ofNullable(displaced);
     }
 
+    /** Unlists {@code s} if it is still its path's current torrent; whether it was. */
+    synchronized boolean remove(Seeded s) {
+        if (!s.key().equals(currentKey.get(s.path()))) {
+            return false;
+        }
+        currentKey.remove(s.path());
+        Seeded gone = byKey.remove(s.key());
+        if (gone != null) {
+            bytes -= gone.entry().length();
+        }
+        return true;
+    }
+
     synchronized Optional<Seeded> byKey(String key) {
         return Optional.ofNullable(byKey.get(key));
     }

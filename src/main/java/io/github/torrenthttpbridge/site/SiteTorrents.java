@@ -69,6 +69,9 @@ public final class SiteTorrents implements AutoCloseable {
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final LongAdder webseedRequestsTotal = new LongAdder();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
+    /** Paths the site answered it does not serve publicly (a verdict), for a while: pages get no links to them. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> notPublic = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().expireAfterWrite(Duration.ofMinutes(10)).maximumSize(100_000).build();
 
     /**
      * Opens the metadata directory and reads which torrents it holds (so magnet links are known before any file
@@ -98,7 +101,7 @@ public final class SiteTorrents implements AutoCloseable {
         this.options = options;
         this.address = address;
         this.clock = clock;
-        this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
+        this.probe = new SiteProbe(bridge.originClient().config(), address, options.probeTtl());
         this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
         this.preparer = new LinkPreparer(this::status);
@@ -114,6 +117,7 @@ public final class SiteTorrents implements AutoCloseable {
                 LOG.info("{} torrents stored by other instances sharing {} are now seeded here too", n, options.metadataDir());
             }
         });
+        shared.every(RECHECK_EVERY, this::recheckActive);
         for (MetadataStore.Entry e : store.loadAll()) {
             known.add(e);
         }
@@ -129,9 +133,17 @@ public final class SiteTorrents implements AutoCloseable {
             return directoryStatus(path);
         }
         SiteProbe.Result p = probe.probe(path);
+        if (p.transientFailure()) {
+            // no verdict: keep seeding what is seeded, and have the client ask again later
+            Optional<SeededTorrents.Seeded> current = seeded.current(path).filter(s -> s.handle().state() == SeedState.SEEDING);
+            return current.isPresent() ? readyStatus(current.get()) : busy(path, p);
+        }
         if (p.error() != null) {
+            seeded.current(path).ifPresent(s -> retire(s, p.error().getMessage()));
+            notPublic.put(path, Boolean.TRUE);
             return TorrentStatus.notBridged(path, "the site does not serve it publicly with byte ranges: " + p.error().getMessage());
         }
+        notPublic.invalidate(path);
         OriginResource r = p.resource();
         if (r.length() < options.minSize()) {
             return TorrentStatus.notBridged(path, "smaller than the minimum of " + options.minSize() + " bytes");
@@ -203,9 +215,24 @@ public final class SiteTorrents implements AutoCloseable {
                 && directories.forgetStale(scan)) {
             scan = directories.scan(dir);  // its torrent turned stale: a file changed, so look again now
         }
+        Optional<SeededTorrents.Seeded> current = seeded.current(dir);
+        if (scan.unsure() != null) {
+            // a probe failed for a passing reason (a busy origin): neither a smaller torrent nor the end of this one
+            Optional<SeededTorrents.Seeded> seeding = current.filter(s -> s.handle().state() == SeedState.SEEDING);
+            return seeding.isPresent() ? readyStatus(seeding.get())
+                    : new TorrentStatus(dir, TorrentStatus.State.BUSY, null, null, null, scan.unsure(), null);
+        }
+        if (current.isPresent() && !current.get().key().equals(scan.key())) {
+            Optional<String> hidden = directories.notPublicNow(scan, current.get().handle().torrent());
+            hidden.ifPresent(f -> retire(current.get(), f + " is no longer public"));
+        }
         if (scan.refusal() != null) {
+            if (scan.files().isEmpty() && scan.leftOut().values().stream().anyMatch(DirectoryTorrents.NOT_PUBLIC::equals)) {
+                notPublic.put(dir, Boolean.TRUE);
+            }
             return TorrentStatus.notBridged(dir, scan.refusal());
         }
+        notPublic.invalidate(dir);
         TorrentStatus s = directoryStatus(scan);
         return scan.leftOut().isEmpty() || s.reason() != null ? s
                 : new TorrentStatus(s.path(), s.state(), s.torrent(), s.handle(), s.progress(), scan.leftOutNote(), s.since());
@@ -240,6 +267,41 @@ public final class SiteTorrents implements AutoCloseable {
     private void clearPendingUnlessElsewhere(String key) {
         hashing.clearPendingUnlessElsewhere(key);
     }
+
+    private static TorrentStatus busy(String path, SiteProbe.Result p) {
+        return new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
+                "the site did not answer the probe this time (" + p.error().getMessage() + "); try again later", null);
+    }
+
+    /**
+     * Stops seeding {@code s} and forgets it (the metadata directory too, so no restart seeds it again): its file,
+     * or one of its folder's files, is no longer served to the public.
+     */
+    private void retire(SeededTorrents.Seeded s, String why) {
+        if (seeded.remove(s)) {
+            bridge.remove(s.entry().infoHash());
+            store.delete(s.key());
+            known.byPath(s.path()).filter(k -> k.key().equals(s.key())).ifPresent(k -> known.remove(s.path(), k));
+            LOG.info("{} is not public any more ({}): stopped seeding {}", s.path(), why, s.entry().infoHash());
+        }
+    }
+
+    /**
+     * Looks again, in the background, at the files of the torrents that have peers now: one whose file is no longer
+     * public (protected after it was hashed) stops being seeded even if nobody asks for its torrent. A pass over the
+     * seeded torrents' counters every {@link #RECHECK_EVERY}; the probes go to the preparer's bounded queue.
+     */
+    private void recheckActive() {
+        for (SeededTorrents.Seeded s : seeded.all()) {
+            if (s.handle() != null && s.handle().stats().peers() > 0) {
+                probe.forget(s.path());
+                preparer.prepare(s.path());
+            }
+        }
+    }
+
+    /** How often the files of torrents with peers are probed again. */
+    static final Duration RECHECK_EVERY = Duration.ofSeconds(30);
 
     /** A hashing job's work: make the info, store it, register it. */
     private void hash(String path, String key, java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress) {
@@ -351,6 +413,14 @@ public final class SiteTorrents implements AutoCloseable {
     }
 
     /**
+     * Whether the site answered, at the last probe within a few minutes, that the public cannot fetch {@code path}
+     * (a file, or a directory none of whose files is public): pages then get no torrent links for it.
+     */
+    public boolean knownNotPublic(String path) {
+        return notPublic.getIfPresent(path) != null;
+    }
+
+    /**
      * Starts making the torrent of {@code path} in the background if it is unknown (a page links to it, so
      * someone is likely to ask); bounded: extra requests are dropped.
      */
@@ -387,7 +457,7 @@ public final class SiteTorrents implements AutoCloseable {
             if (s.state() == TorrentStatus.State.READY && seeded.current(path).map(SeededTorrents.Seeded::key)
                     .filter(k.getValue().key()::equals).isPresent()) {
                 restored++;
-            } else if (s.state() != TorrentStatus.State.HASHING) {
+            } else if (s.state() == TorrentStatus.State.NOT_BRIDGED) {   // a verdict; a busy site is asked again later
                 store.delete(k.getValue().key());
                 known.remove(path, k.getValue());
             }
@@ -550,5 +620,6 @@ public final class SiteTorrents implements AutoCloseable {
         preparer.close();
         shared.close();
         jobs.close();
+        probe.close();
     }
 }

@@ -17,7 +17,8 @@ public final class Tools {
             Map.entry("python3", "python3"), Map.entry("aria2c", "aria2"), Map.entry("mktorrent", "mktorrent"),
             Map.entry("transmission-cli", "transmission-cli"), Map.entry("ip", "iproute2"),
             Map.entry("curl", "curl"), Map.entry("chromium", "chromium"), Map.entry("chromedriver", "chromium-driver"),
-            Map.entry("opentracker", "opentracker"), Map.entry("qbittorrent-nox", "qbittorrent-nox"), Map.entry("rtorrent", "rtorrent"));
+            Map.entry("opentracker", "opentracker"), Map.entry("qbittorrent-nox", "qbittorrent-nox"), Map.entry("rtorrent", "rtorrent"),
+            Map.entry("nginx", "nginx-light"));
     private static final Map<String, Boolean> CHECKED = new ConcurrentHashMap<>();
 
     private Tools() {
