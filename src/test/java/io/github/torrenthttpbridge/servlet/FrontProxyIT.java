@@ -61,7 +61,7 @@ class FrontProxyIT {
     /** Writes nginx's configuration: the site behind it, with these locations denied or behind a password. */
     void writeNginx(String extra) throws Exception {
         Path w = nginxConf.getParent();
-        String upstream = "proxy_pass http://127.0.0.1:" + sitePort + ";";
+        String upstream = "proxy_pass http://127.0.0.1:" + sitePort + "; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;";
         String members = "auth_basic \"members\"; auth_basic_user_file " + w.resolve("htpasswd") + "; " + upstream;
         Files.writeString(nginxConf, "worker_processes 1; daemon off; pid " + w.resolve("nginx.pid") + "; error_log "
                 + w.resolve("error.log") + ";\nevents { worker_connections 256; }\nhttp { access_log " + w.resolve("access.log")
@@ -82,17 +82,8 @@ class FrontProxyIT {
         Thread.sleep(1500);   // the new workers take over
     }
 
-    @Test
-    void theBridgePublishesOnlyWhatTheProxyLetsThePublicFetch() throws Exception {
-        SiteFixture f = new SiteFixture(dir);
-        f.write("rel/a.bin", 2 * MIB, 11);
-        f.write("rel/b.bin", 2 * MIB, 12);
-        f.write("rel/internal/secret.bin", 2 * MIB, 13);
-        f.write("rel/members/m.bin", 2 * MIB, 14);
-        f.write("denied/x.bin", 2 * MIB, 15);
-        f.write("auth/y.bin", 2 * MIB, 16);
-        Files.writeString(f.root.resolve("proxy.html"), "<html><body><a href=\"files/other.bin\">other</a> "
-                + "<a href=\"denied/x.bin\">x</a> <a href=\"auth/y.bin\">y</a> <a href=\"rel/\">rel</a></body></html>");
+    /** Starts nginx, then the site (its own JVM) behind it with public-url = nginx and these extra parameters. */
+    void startBehindNginx(SiteFixture f, Map<String, String> extra) throws Exception {
         Path w = Files.createDirectories(dir.resolve("nginx"));
         Files.writeString(w.resolve("htpasswd"), "member:{PLAIN}secret\n");
         for (Path readable : List.of(dir, w)) {   // nginx's workers (nobody, when started as root) read the password file
@@ -104,19 +95,34 @@ class FrontProxyIT {
         writeNginx("");
         Processes.Background nginx = Processes.start(List.of("nginx", "-c", nginxConf.toString(), "-p", w.toString()));
         started.add(nginx);
-        URI pub = URI.create("http://127.0.0.1:" + nginxPort);
-        URI origin = URI.create("http://127.0.0.1:" + sitePort);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SiteServerMain.class.getName(), f.root.toString(),
                 Integer.toString(sitePort), "280"));
         Map<String, String> p = SiteFixture.params(f);
-        p.put("torrent-bridge.origin", origin.toString());
-        p.put("torrent-bridge.public-url", pub.toString());
+        p.put("torrent-bridge.origin", "http://127.0.0.1:" + sitePort);
+        p.put("torrent-bridge.public-url", "http://127.0.0.1:" + nginxPort);
         p.put("torrent-bridge.piece-size", Integer.toString(256 * 1024));
+        p.putAll(extra);
         p.forEach((k, v) -> cmd.add(k + "=" + v));
         Processes.Background site = Processes.start(cmd);
         started.add(site);
         site.await("\"port\": (\\d+)", Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theBridgePublishesOnlyWhatTheProxyLetsThePublicFetch() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        f.write("rel/a.bin", 2 * MIB, 11);
+        f.write("rel/b.bin", 2 * MIB, 12);
+        f.write("rel/internal/secret.bin", 2 * MIB, 13);
+        f.write("rel/members/m.bin", 2 * MIB, 14);
+        f.write("denied/x.bin", 2 * MIB, 15);
+        f.write("auth/y.bin", 2 * MIB, 16);
+        Files.writeString(f.root.resolve("proxy.html"), "<html><body><a href=\"files/other.bin\">other</a> "
+                + "<a href=\"denied/x.bin\">x</a> <a href=\"auth/y.bin\">y</a> <a href=\"rel/\">rel</a></body></html>");
+        startBehindNginx(f, Map.of());
+        URI pub = URI.create("http://127.0.0.1:" + nginxPort);
+        URI origin = URI.create("http://127.0.0.1:" + sitePort);
 
         // the proxy's rules as a visitor meets them: denied, password, public
         assertEquals(403, SiteFixture.get(pub.resolve("/denied/x.bin"), "Range", "bytes=0-0").statusCode());
@@ -197,5 +203,73 @@ class FrontProxyIT {
         return Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent", torrentFile.toString(),
                 "--save", save.toString(), "--peer", "127.0.0.1:" + bridgePort, "--timeout", String.valueOf(seconds)),
                 Duration.ofSeconds(seconds + 30));
+    }
+
+    @Test
+    void theTrackerBehindTheProxySeesEachClientAndTheBridgeDialsNoLoopbackAddressItWasGiven() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        // bound to the wildcard address, not to loopback: announced loopback peers must not be dialed
+        startBehindNginx(f, Map.of("torrent-bridge.bind", "0.0.0.0", "torrent-bridge.trusted-proxies", "127.0.0.1"));
+        URI pub = URI.create("http://127.0.0.1:" + nginxPort);
+        HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(pub.resolve("/files/other.bin?torrent"));
+        assertEquals(200, t.statusCode());
+        TorrentMetadata torrent = TorrentMetadata.parse(t.body());
+        StringBuilder ih = new StringBuilder();
+        for (byte b : torrent.infoHash().bytes()) {
+            ih.append('%').append(String.format("%02X", b & 0xff));
+        }
+        try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.5"))) {   // a local service
+            int port = service.getLocalPort();
+            java.util.concurrent.atomic.AtomicInteger knocks = new java.util.concurrent.atomic.AtomicInteger();
+            Thread accept = new Thread(() -> {
+                while (!service.isClosed()) {
+                    try (java.net.Socket s = service.accept()) {
+                        knocks.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "knocks");
+            accept.setDaemon(true);
+            accept.start();
+
+            String first = announce("127.0.0.5", ih, port);
+            assertFalse(first.contains("failure reason"), first);
+            String second = announce("127.0.0.6", ih, 40000);
+            assertTrue(second.contains(compact("127.0.0.5", port)), "the next client learns the real address: " + second);
+            assertFalse(second.contains(compact("127.0.0.1", port)), "not the proxy's: " + second);
+
+            // the announce limit is per client, not one for everybody behind the proxy
+            String last = "";
+            for (int i = 0; i < 60 && !last.contains("failure reason"); i++) {
+                last = announce("127.0.0.5", ih, port);
+            }
+            assertTrue(last.contains("too many announces from 127.0.0.5"), last);
+            String other = announce("127.0.0.6", ih, 40000);
+            assertFalse(other.contains("failure reason"), "another client behind the same proxy still announces: " + other);
+
+            Thread.sleep(8000);   // the bridge dials a leecher that has not connected within 5 s
+            assertEquals(0, knocks.get(), "the bridge dialed a loopback address it learnt from an announce");
+        }
+    }
+
+    /** An announce to the built-in tracker through nginx from {@code from} (a loopback address); the raw answer. */
+    String announce(String from, CharSequence infoHash, int port) throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(from, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", nginxPort), 5000);
+            s.setSoTimeout(10_000);
+            String q = "info_hash=" + infoHash + "&peer_id=-LT2080-" + String.format("%012d", port) + "&port=" + port
+                    + "&uploaded=0&downloaded=0&left=1000&compact=1&event=started";
+            s.getOutputStream().write(("GET /torrent-bridge/announce?" + q + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** A peer in BEP 23 compact form, as text of its bytes. */
+    static String compact(String ip, int port) throws Exception {
+        byte[] a = InetAddress.getByName(ip).getAddress();
+        return new String(new byte[] {a[0], a[1], a[2], a[3], (byte) (port >> 8), (byte) port}, StandardCharsets.ISO_8859_1);
     }
 }
