@@ -282,6 +282,21 @@ final class DirectoryTorrents {
     }
 
     /**
+     * What a stored directory torrent's files are fetched from after a restart, without probing: each file's origin
+     * URL and length (their validators are not stored: a changed file is caught by its pieces' hashes, and the
+     * directory's next scan makes its new torrent).
+     */
+    List<OriginResource> known(String dir, TorrentMetadata torrent) {
+        List<OriginResource> out = new ArrayList<>();
+        for (TorrentFile f : torrent.files()) {
+            if (!f.pad() && f.length() > 0) {
+                out.add(new OriginResource(probe.originUrl(dir + String.join("/", f.path())), f.length(), null, null));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The BEP 19 web seed of a directory's torrent: its parent's public URL ending with '/', to which a client
      * appends the torrent's name (the directory's) and each file's path.
      */

@@ -66,6 +66,8 @@ public final class SiteTorrents implements AutoCloseable {
     private final LinkPreparer preparer;
     private final DirectoryTorrents directories;
     private final KnownTorrents known = new KnownTorrents();
+    /** The entries read at start, until {@link #restore()} has seeded them. */
+    private List<MetadataStore.Entry> storedAtStart = List.of();
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
     private final LongAdder webseedRequestsTotal = new LongAdder();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
@@ -118,9 +120,11 @@ public final class SiteTorrents implements AutoCloseable {
             }
         });
         shared.every(RECHECK_EVERY, this::recheckActive);
-        for (MetadataStore.Entry e : store.loadAll()) {
+        List<MetadataStore.Entry> stored = store.loadAll();
+        for (MetadataStore.Entry e : stored) {
             known.add(e);
         }
+        storedAtStart = stored;
         LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
 
@@ -355,6 +359,28 @@ public final class SiteTorrents implements AutoCloseable {
         return n;
     }
 
+    /** Seeds every stored torrent not seeded yet, unprobed (checked on first use); how many are seeded now. */
+    private int seedStoredAtOnce() {
+        List<MetadataStore.Entry> entries;
+        synchronized (this) {
+            entries = storedAtStart;
+            storedAtStart = List.of();   // held only until now
+        }
+        int n = 0;
+        for (MetadataStore.Entry e : entries) {
+            if (known.byPath(e.path()).filter(k -> k.key().equals(e.key())).isEmpty()) {
+                continue;   // replaced or dropped meanwhile
+            }
+            try {
+                register(e, null, false);
+                n++;
+            } catch (RuntimeException ex) {
+                LOG.warn("cannot seed the stored torrent of {}: {}", e.path(), ex.toString());
+            }
+        }
+        return n;
+    }
+
     /** How often the metadata directory is looked at for torrents stored by other instances. */
     static final Duration ADOPT_EVERY = Duration.ofSeconds(10);
 
@@ -370,20 +396,28 @@ public final class SiteTorrents implements AutoCloseable {
      * per-key lock, held across {@code bridge.seed} (which probes the origin), and checked again once held.
      */
     private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin) {
+        return register(e, origin, true);
+    }
+
+    /** @param probed whether the origin is asked first (false: a stored torrent after a restart, checked on first use) */
+    private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin, boolean probed) {
         Object lock = registering.computeIfAbsent(e.key(), k -> new Object());
         try {
             synchronized (lock) {
                 Optional<SeededTorrents.Seeded> done = seeded.byKey(e.key()).filter(s -> s.handle().state() == SeedState.SEEDING);
-                return done.isPresent() ? done.get() : seedAndPublish(e, origin);
+                return done.isPresent() ? done.get() : seedAndPublish(e, origin, probed);
             }
         } finally {
             registering.remove(e.key(), lock);
         }
     }
 
-    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin) {
-        SeedHandle handle = e.path().endsWith("/") ? directories.seed(e.path(), dress(e))
-                : bridge.seed(probe.originUrl(e.path()), dress(e), origin);
+    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin, boolean probed) {
+        TorrentMetadata t = dress(e);
+        boolean dir = e.path().endsWith("/");
+        SeedHandle handle = !probed ? bridge.seedKnown(t, dir ? directories.known(e.path(), t)
+                : List.of(new OriginResource(probe.originUrl(e.path()), e.length(), e.etag(), e.lastModified())))
+                : dir ? directories.seed(e.path(), t) : bridge.seed(probe.originUrl(e.path()), t, origin);
         Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
         if (replaced.isPresent()) {
             SeededTorrents.Seeded old = replaced.get();
@@ -448,8 +482,20 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
-    /** Re-registers every stored torrent whose file is unchanged, drops the others, restarts unfinished jobs. */
+    /**
+     * After a restart: seeds every stored torrent at once, without asking the origin (so peers are served from the
+     * first second; see {@link TorrentBridge#seedKnown}), then looks at each file as a request would, one probe
+     * each in the background on the probes' own client: an unchanged file keeps its torrent, a changed one gets a new
+     * torrent, one no longer public is dropped. Also restarts hashing jobs that were running when the process
+     * stopped.
+     *
+     * @return how many stored torrents were checked and kept
+     */
     public int restore() {
+        long started = System.nanoTime();
+        int now = seedStoredAtOnce();
+        LOG.info("seeding {} stored torrents from {} at once ({} ms); checking their files in the background", now,
+                options.metadataDir(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         int restored = 0;
         for (Map.Entry<String, KnownTorrents.Known> k : known.all()) {
             String path = k.getKey();

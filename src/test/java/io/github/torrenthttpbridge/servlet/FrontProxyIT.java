@@ -44,6 +44,8 @@ class FrontProxyIT {
     private Path nginxConf;
     private int nginxPort;
     private int sitePort;
+    private Processes.Background nginx;
+    private Processes.Background site;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -93,8 +95,13 @@ class FrontProxyIT {
         nginxPort = freePort();
         sitePort = freePort();
         writeNginx("");
-        Processes.Background nginx = Processes.start(List.of("nginx", "-c", nginxConf.toString(), "-p", w.toString()));
+        nginx = Processes.start(List.of("nginx", "-c", nginxConf.toString(), "-p", w.toString()));
         started.add(nginx);
+        site = startSite(f, extra);
+    }
+
+    /** Starts the site (its own JVM) with public-url = nginx and these extra parameters. */
+    Processes.Background startSite(SiteFixture f, Map<String, String> extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SiteServerMain.class.getName(), f.root.toString(),
                 Integer.toString(sitePort), "280"));
@@ -107,6 +114,7 @@ class FrontProxyIT {
         Processes.Background site = Processes.start(cmd);
         started.add(site);
         site.await("\"port\": (\\d+)", Duration.ofSeconds(60));
+        return site;
     }
 
     @Test
@@ -250,6 +258,40 @@ class FrontProxyIT {
 
             Thread.sleep(8000);   // the bridge dials a leecher that has not connected within 5 s
             assertEquals(0, knocks.get(), "the bridge dialed a loopback address it learnt from an announce");
+        }
+    }
+
+    @Test
+    void aRestartSeedsStoredTorrentsAtOnceEvenWhileTheirFilesCannotBeProbed() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        startBehindNginx(f, Map.of());
+        URI pub = URI.create("http://127.0.0.1:" + nginxPort);
+        URI origin = URI.create("http://127.0.0.1:" + sitePort);
+        HttpResponse<byte[]> t = SiteFixture.torrentWhenReady(pub.resolve("/files/other.bin?torrent"));
+        assertEquals(200, t.statusCode());
+        site.close();
+        nginx.close();   // the public URL refuses connections now: every probe fails, transiently
+
+        long start = System.nanoTime();
+        startSite(f, Map.of());
+        String status = "";
+        while (!status.contains("\"file\":\"/files/other.bin\",\"state\":\"seeding\"")) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "not seeded again: " + status);
+            Thread.sleep(50);
+            status = new String(SiteFixture.get(origin.resolve("/torrent-bridge/?format=json")).body(), StandardCharsets.UTF_8);
+        }
+        System.out.printf("seeding again %d ms after the restart began (JVM start included)%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        int bridgePort = (int) SiteFixture.jsonLong(status, "torrentPort");
+        Processes.Result r = leech(t.body(), "again", bridgePort, 60);
+        assertEquals("true", r.json("ok"), r.lastLine() + "\n" + r.stderr());
+        assertEquals(Digests.sha256(f.root.resolve("files/other.bin")), Digests.sha256(dir.resolve("dl-again/other.bin")));
+        Thread.sleep(2500);   // the background check of the stored torrent has run by now, and failed transiently
+        status = new String(SiteFixture.get(origin.resolve("/torrent-bridge/?format=json")).body(), StandardCharsets.UTF_8);
+        assertTrue(status.contains("\"file\":\"/files/other.bin\",\"state\":\"seeding\""),
+                "a probe that could not connect is no verdict: " + status);
+        try (var stored = Files.list(f.metadata)) {
+            assertEquals(1, stored.filter(x -> x.toString().endsWith(".info")).count(), "still stored");
         }
     }
 
