@@ -2,7 +2,7 @@
 # Site scale benchmark (issue 18): N small files through the demo filter, then a restart.
 #   bench/site_scale.sh [N] [FILE_KIB]     (default 100000 files of 64 KiB; needs curl, python3, a JDK's jcmd)
 # The files are sparse (no disk used; each has its own name, so its own info hash). Prints: files hashed per second
-# (8 concurrent ?torrent requests, each waiting for its torrent), the time from a restart to all N seeding, the
+# (8 concurrent ?torrent requests, each waiting for its torrent; hash-jobs=4), the time from a restart to all N seeding, the
 # status page's HTML and JSON latency and bytes (first page: 100 rows, of N), a page of 1,000 links, heap after GC.
 # Everything listens on 127.0.0.1; the site runs in its own JVM (-Xmx1g) and is stopped at the end.
 set -euo pipefail
@@ -36,7 +36,7 @@ BASE=http://127.0.0.1:$PORT
 start_site() {
   java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" serve webapp --host 127.0.0.1 --port "$PORT" \
     --data "$W/data" --torrent-port 0 --no-dht --param torrent-bridge.min-size=1024 \
-    --param torrent-bridge.hash-queue=100000 --param torrent-bridge.hash-jobs=2 --param torrent-bridge.max-wait=60 \
+    --param torrent-bridge.hash-queue=100000 --param torrent-bridge.hash-jobs=4 --param torrent-bridge.max-wait=60 \
     --param torrent-bridge.origin="$BASE" --param torrent-bridge.metadata-max-mib=4096 \
     --param torrent-bridge.max-folder-files=1000000 > "$W/site.out" 2> "$W/site.err" &
   JP=$!
@@ -66,12 +66,12 @@ with concurrent.futures.ThreadPoolExecutor(8) as ex:
 s = time.time() - t
 print("hashed %d files through the filter in %.1f s: %.0f files/s" % (n, s, n / s))
 PY
-[ "$(seeded)" = "$N" ] || { echo "not all seeded: $(seeded)"; exit 1; }
+[ "$(seeded)" -ge "$N" ] || { echo "not all seeded: $(seeded)"; exit 1; }   # (plus the demo's own files)
 
 kill "$JP"; wait "$JP" 2>/dev/null || true
 T0=$(date +%s.%N)
 start_site
-while [ "$(seeded 2>/dev/null || echo 0)" != "$N" ]; do sleep 0.1; done
+while [ "$(seeded 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.1; done
 T1=$(date +%s.%N)
 python3 -c "print('restart to all %s seeding: %.1f s (JVM start included)' % ('$N', $T1 - $T0))"
 sleep 2

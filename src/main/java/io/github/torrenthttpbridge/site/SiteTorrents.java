@@ -415,9 +415,15 @@ public final class SiteTorrents implements AutoCloseable {
     private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin, boolean probed) {
         TorrentMetadata t = dress(e);
         boolean dir = e.path().endsWith("/");
-        SeedHandle handle = !probed ? bridge.seedKnown(t, dir ? directories.known(e.path(), t)
-                : List.of(new OriginResource(probe.originUrl(e.path()), e.length(), e.etag(), e.lastModified())))
-                : dir ? directories.seed(e.path(), t) : bridge.seed(probe.originUrl(e.path()), t, origin);
+        SeedHandle handle;
+        if (dir) {
+            handle = probed ? directories.seed(e.path(), t) : bridge.seedKnown(t, directories.known(e.path(), t));
+        } else if (origin != null && SiteProbe.key(e.path(), origin).equals(e.key())) {
+            handle = bridge.seedKnown(t, List.of(origin));   // just probed (or read whole by the hash): no need to ask again
+        } else {
+            handle = probed ? bridge.seed(probe.originUrl(e.path()), t, origin)
+                    : bridge.seedKnown(t, List.of(new OriginResource(probe.originUrl(e.path()), e.length(), e.etag(), e.lastModified())));
+        }
         Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
         if (replaced.isPresent()) {
             SeededTorrents.Seeded old = replaced.get();
