@@ -4,7 +4,8 @@
 # The files are sparse (no disk used; each has its own name, so its own info hash). Prints: files hashed per second
 # (8 concurrent ?torrent requests, each waiting for its torrent; hash-jobs=4), the time from a restart to all N seeding, the
 # status page's HTML and JSON latency and bytes (first page: 100 rows, of N), a page of 1,000 links, heap after GC.
-# Everything listens on 127.0.0.1; the site runs in its own JVM (-Xmx1g) and is stopped at the end.
+# Everything listens on 127.0.0.1; the site runs in its own JVM (-Xmx1g) and is stopped at the end. PROFILE_DIR=DIR
+# keeps a Java Flight Recording of each of the two runs there (hashing.jfr, restart.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -33,8 +34,10 @@ with open(os.path.join(data, "links.html"), "w") as f:
 PY
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
-start_site() {
-  java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" serve webapp --host 127.0.0.1 --port "$PORT" \
+start_site() {   # LABEL; with PROFILE_DIR set, a Java Flight Recording of each run lands in PROFILE_DIR/LABEL.jfr
+  local jfr=()
+  [ -n "${PROFILE_DIR:-}" ] && jfr=("-XX:StartFlightRecording=dumponexit=true,filename=$PROFILE_DIR/$1.jfr,settings=profile")
+  java -Xmx1g "${jfr[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" serve webapp --host 127.0.0.1 --port "$PORT" \
     --data "$W/data" --torrent-port 0 --no-dht --param torrent-bridge.min-size=1024 \
     --param torrent-bridge.hash-queue=100000 --param torrent-bridge.hash-jobs=4 --param torrent-bridge.max-wait=60 \
     --param torrent-bridge.origin="$BASE" --param torrent-bridge.metadata-max-mib=4096 \
@@ -45,7 +48,7 @@ start_site() {
 }
 seeded() { curl -s "$BASE/torrent-bridge/?format=json&per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["seeded"])'; }
 
-start_site
+start_site hashing
 python3 - "$BASE" "$N" <<'PY'
 import sys, time, urllib.request, concurrent.futures
 base, n = sys.argv[1], int(sys.argv[2])
@@ -70,7 +73,7 @@ PY
 
 kill "$JP"; wait "$JP" 2>/dev/null || true
 T0=$(date +%s.%N)
-start_site
+start_site restart
 while [ "$(seeded 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.1; done
 T1=$(date +%s.%N)
 python3 -c "print('restart to all %s seeding: %.1f s (JVM start included)' % ('$N', $T1 - $T0))"
