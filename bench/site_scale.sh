@@ -5,7 +5,8 @@
 # (8 concurrent ?torrent requests, each waiting for its torrent; hash-jobs=4), the time from a restart to all N seeding, the
 # status page's HTML and JSON latency and bytes (first page: 100 rows, of N), a page of 1,000 links, heap after GC.
 # Everything listens on 127.0.0.1; the site runs in its own JVM (-Xmx1g) and is stopped at the end. PROFILE_DIR=DIR
-# keeps a Java Flight Recording of each of the two runs there (hashing.jfr, restart.jfr).
+# keeps a Java Flight Recording of each of the two runs there (hashing.jfr, restart.jfr); HISTO=N prints the N
+# classes holding most of the heap at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -37,7 +38,9 @@ BASE=http://127.0.0.1:$PORT
 start_site() {   # LABEL; with PROFILE_DIR set, a Java Flight Recording of each run lands in PROFILE_DIR/LABEL.jfr
   local jfr=()
   [ -n "${PROFILE_DIR:-}" ] && jfr=("-XX:StartFlightRecording=dumponexit=true,filename=$PROFILE_DIR/$1.jfr,settings=profile")
-  java -Xmx1g "${jfr[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" serve webapp --host 127.0.0.1 --port "$PORT" \
+  java -Xmx1g "${jfr[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dorg.slf4j.simpleLogger.log.io.github.torrenthttpbridge.site.SiteTorrents=info -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS -jar "$JAR" serve webapp --host 127.0.0.1 --port "$PORT" \
     --data "$W/data" --torrent-port 0 --no-dht --param torrent-bridge.min-size=1024 \
     --param torrent-bridge.hash-queue=100000 --param torrent-bridge.hash-jobs=4 --param torrent-bridge.max-wait=60 \
     --param torrent-bridge.origin="$BASE" --param torrent-bridge.metadata-max-mib=4096 \
@@ -76,7 +79,8 @@ T0=$(date +%s.%N)
 start_site restart
 while [ "$(seeded 2>/dev/null || echo 0)" -lt "$N" ]; do sleep 0.1; done
 T1=$(date +%s.%N)
-python3 -c "print('restart to all %s seeding: %.1f s (JVM start included)' % ('$N', $T1 - $T0))"
+python3 -c "print('restart to all %s seeding: %.1f s (JVM start included), from %s' % ('$N', $T1 - $T0, __import__('time').strftime('%H:%M:%S', __import__('time').localtime($T0))))"
+grep -E "torrents known from|at once" "$W/site.err" | sed 's/^/  site: /'
 sleep 2
 measure() {   # LABEL URL: best and median of 10
   for i in $(seq 10); do curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$2"; done | sort -n | python3 -c "
@@ -90,6 +94,7 @@ measure "status page, JSON (100 rows of $N)" "$BASE/torrent-bridge/?format=json"
 measure "status page, HTML, ?q=f0999 (filter)" "$BASE/torrent-bridge/?q=f0999"
 measure "status page, HTML, ?sort=uploaded" "$BASE/torrent-bridge/?sort=uploaded"
 measure "a page of 1,000 links (links.html)" "$BASE/links.html"
+[ -n "${HISTO:-}" ] && jcmd "$JP" GC.class_histogram | head -"$((HISTO + 3))"   # HISTO=N: the N classes holding most heap
 jcmd "$JP" GC.run > /dev/null
 jcmd "$JP" GC.heap_info | python3 -c "
 import re, sys

@@ -424,7 +424,8 @@ public final class SiteTorrents implements AutoCloseable {
             handle = probed ? bridge.seed(probe.originUrl(e.path()), t, origin)
                     : bridge.seedKnown(t, List.of(new OriginResource(probe.originUrl(e.path()), e.length(), e.etag(), e.lastModified())));
         }
-        Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
+        Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant(),
+                known.byPath(e.path()).filter(k -> k.key().equals(e.key())).orElseGet(() -> KnownTorrents.of(e))));   // one copy of the facts
         if (replaced.isPresent()) {
             SeededTorrents.Seeded old = replaced.get();
             if (!old.entry().infoHash().equals(e.infoHash())) {
