@@ -236,6 +236,35 @@ public final class TorrentBridge implements AutoCloseable {
             }
             resources.add(resource);
         }
+        return start(torrent, resources, true);
+    }
+
+    /**
+     * Seeds a torrent known from earlier (a restart) at once, without asking the origin first: {@code known} holds
+     * what each file with bytes was hashed from (same order as {@code torrent.files()} without pad and empty files;
+     * URL, length, validators). The first piece fetched from each file checks it: its validators are pinned with
+     * {@code If-Range} and compared with every answer (a changed file turns the torrent stale), and every piece is
+     * verified against its hash as always. A torrent seeded already is returned as it is.
+     */
+    public SeedHandle seedKnown(TorrentMetadata torrent, List<OriginResource> known) {
+        if (closed) {
+            throw new IllegalStateException("the bridge is closed");
+        }
+        long files = torrent.files().stream().filter(f -> !f.pad() && f.length() > 0).count();
+        if (known.size() != files) {
+            throw new IllegalArgumentException(torrent + " has " + files + " files with bytes but " + known.size() + " origin records were given");
+        }
+        SeedHandle existing = seeds.get(torrent.infoHash());
+        if (existing != null) {
+            if (existing.state() == SeedState.SEEDING) {
+                return existing;
+            }
+            remove(torrent.infoHash());
+        }
+        return start(torrent, List.copyOf(known), false);
+    }
+
+    private SeedHandle start(TorrentMetadata torrent, List<OriginResource> resources, boolean log) {
         VerifiedPieceSource[] self = new VerifiedPieceSource[1];
         List<RangeSource> sources = new ArrayList<>();
         for (OriginResource resource : resources) {
@@ -270,9 +299,14 @@ public final class TorrentBridge implements AutoCloseable {
                 aliases.put(alias, torrent.infoHash());
             }
         }
-        LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", resources.size() == 1 ? urls.get(0)
-                : resources.size() + " files", torrent.infoHash(), torrent.length(), torrent.pieceCount(),
-                torrent.pieceLength(), torrent.magnetLink());
+        if (log) {
+            LOG.info("bridging {} -> {} ({} bytes, {} pieces of {}), magnet {}", resources.size() == 1 ? resources.get(0).url()
+                    : resources.size() + " files", torrent.infoHash(), torrent.length(), torrent.pieceCount(),
+                    torrent.pieceLength(), torrent.magnetLink());
+        } else {
+            LOG.debug("bridging {} -> {} again, unprobed", resources.size() == 1 ? resources.get(0).url() : resources.size() + " files",
+                    torrent.infoHash());
+        }
         return handle;
     }
 

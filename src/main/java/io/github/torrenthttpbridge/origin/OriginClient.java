@@ -73,6 +73,9 @@ public final class OriginClient implements AutoCloseable {
         client.setIdleTimeout(config.idleTimeout().toMillis());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
         client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
+        // no cookies kept or sent: every request is anonymous (a session cookie from a login page or oauth2-proxy
+        // must never make a protected file look public); no credentials either (the authentication store is empty)
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
         try {
             client.start();
             // cleared after start: starting installs the default (gzip) decoders
@@ -549,8 +552,9 @@ public final class OriginClient implements AutoCloseable {
                 return new OriginException(url, answered + " redirect to " + location
                         + (config.followRedirects() ? "" : " (redirects are not followed)"), !probing);
             }
+            // a busy or failing server says nothing about the file, probing or not: only 4xx are verdicts
             boolean transientStatus = status >= 500 || status == 429 || status == 408;
-            return new OriginException(url, answered, transientStatus && !probing);
+            return new OriginException(url, answered, transientStatus);
         }
 
         @Override

@@ -30,6 +30,10 @@ final class BridgeContext {
     final DirectoryListing listing;
     /** Whether the site has a real file at a path (then {@code F.torrent} is that file, not ours). */
     private final java.util.function.Predicate<String> hasFile;
+    private volatile Totals totals;
+
+    private record Totals(long takenAt, io.github.torrenthttpbridge.bridge.SeedStats stats) {
+    }
 
     BridgeContext(BridgeSettings settings, TorrentBridge bridge, SiteTorrents site, AtomicReference<URI> origin,
                   HttpTracker tracker, InstanceRegistry instances, DirectoryListing listing,
@@ -52,6 +56,20 @@ final class BridgeContext {
     boolean isDirectory(String dir) {
         java.util.Set<String> entries = listing.children(dir);
         return entries != null && !entries.isEmpty();
+    }
+
+    /**
+     * The bridge's transfer figures added up ({@link TorrentBridge#totals()}, one pass over the seeded torrents'
+     * counters), taken at most once a second however often the status page is asked for.
+     */
+    io.github.torrenthttpbridge.bridge.SeedStats totals() {
+        Totals t = totals;
+        long now = System.nanoTime();
+        if (t == null || now - t.takenAt() >= 1_000_000_000L) {
+            t = new Totals(now, bridge.totals());
+            totals = t;
+        }
+        return t.stats();
     }
 
     /**

@@ -63,6 +63,7 @@ public final class BridgeSettings {
     private final long diskCacheMiB;
     private final Path diskCacheDir;
     private final List<String> trackers;
+    private final TrustedProxies trustedProxies;
     private final boolean webSeed;
     private final boolean injectLinks;
     private final List<String> injectPaths;
@@ -94,8 +95,9 @@ public final class BridgeSettings {
         metadataDir = b.metadataDir;
         cacheMiB = b.cacheMiB;
         diskCacheMiB = b.diskCacheMiB;
-        diskCacheDir = b.diskCacheDir != null ? b.diskCacheDir : b.metadataDir.resolve("piece-cache");
+        diskCacheDir = b.diskCacheDir;   // null: a temporary directory of this instance, never under a shared metadata-dir
         trackers = List.copyOf(b.trackers);
+        trustedProxies = b.trustedProxies;
         webSeed = b.webSeed;
         injectLinks = b.injectLinks;
         injectPaths = List.copyOf(b.injectPaths);
@@ -198,13 +200,22 @@ public final class BridgeSettings {
         return diskCacheMiB;
     }
 
-    /** Directory of the disk cache; default {@code piece-cache} in the metadata directory. */
+    /**
+     * Directory of the disk cache, or null (the default) for a new temporary directory of this instance alone (in
+     * {@code java.io.tmpdir}, removed at stop; one left by a killed process is removed at the next start): never
+     * under the metadata directory, which several instances may share.
+     */
     public Path diskCacheDir() {
         return diskCacheDir;
     }
 
     public List<String> trackers() {
         return trackers;
+    }
+
+    /** The proxies whose X-Forwarded-For / Forwarded headers are believed (none by default). */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     public boolean webSeed() {
@@ -315,7 +326,7 @@ public final class BridgeSettings {
                 + ", pieceSize=" + pieceSize + ", bind=" + bindAddress.getHostAddress() + ", port=" + port + ", dht=" + dht
                 + ", dhtPort=" + dhtPort + ", dhtBootstrap=" + dhtBootstrap + ", dhtPublicRouters=" + dhtPublicRouters
                 + ", origin=" + origin + ", metadataDir=" + metadataDir + ", cacheMiB=" + cacheMiB + ", diskCacheMiB=" + diskCacheMiB
-                + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers
+                + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers + ", trustedProxies=" + trustedProxies
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
                 + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits + ", " + peerBudgets
@@ -348,6 +359,7 @@ public final class BridgeSettings {
         private long diskCacheMiB = 1024;
         private Path diskCacheDir;
         private List<String> trackers = List.of();
+        private TrustedProxies trustedProxies = TrustedProxies.none();
         private boolean webSeed = true;
         private boolean injectLinks = true;
         private List<String> injectPaths = List.of("/*");
@@ -477,6 +489,16 @@ public final class BridgeSettings {
         /** Directory of the disk cache (locked for one bridge; span files deleted at start and stop). */
         public Builder diskCacheDir(Path dir) {
             diskCacheDir = Objects.requireNonNull(dir, "disk-cache-dir");
+            return this;
+        }
+
+        /** Addresses and CIDR blocks of the proxies whose X-Forwarded-For / Forwarded headers are believed. */
+        public Builder trustedProxies(List<String> entries) {
+            try {
+                trustedProxies = TrustedProxies.parse(entries);
+            } catch (IllegalArgumentException e) {
+                throw bad("trusted-proxies", String.join(",", entries), "IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1, 10.0.0.0/8, ::1)");
+            }
             return this;
         }
 

@@ -53,7 +53,7 @@ public final class SettingsParser {
             p("hash-lease", "30", "seconds a hashing claim in the metadata directory holds without renewal (renewed while hashing); after it another instance sharing the directory takes the job over"),
             p("cache-mib", "128", "memory for verified pieces, MiB"),
             p("disk-cache-mib", "1024", "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again"),
-            p("disk-cache-dir", "(metadata-dir)/piece-cache", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop"),
+            p("disk-cache-dir", "(a temporary directory of this instance)", "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop. Default: a new directory torrent-bridge-cache* in java.io.tmpdir, removed at stop (one left by a killed process is removed at the next start), so instances sharing a metadata-dir need no setting of their own"),
             p("trackers", "", "announce URLs added to torrents and magnets, comma-separated (read at every request, never stored)"),
             p("webseed", "true", "list the file's public URL (public-url + path) as a web seed (BEP 19) in torrents and magnets"),
             p("inject-links", "true", "add torrent and magnet links after links to bridged files in HTML pages"),
@@ -63,6 +63,7 @@ public final class SettingsParser {
             p("max-wait", "0", "seconds a ?torrent request waits for hashing before answering 202 Accepted"),
             p("tracker", "true", "run the built-in HTTP tracker at <status-path>announce (and scrape) and list it first in torrents and magnets"),
             p("public-url", "(origin)", "the site's public base URL, used for the built-in tracker's URL and the web seeds in torrents and magnets; default: the origin URL"),
+            p("trusted-proxies", "", "addresses and CIDR blocks (comma-separated, e.g. 127.0.0.1, 10.0.0.0/8) of the proxies in front of the site whose X-Forwarded-For / Forwarded headers are believed: the built-in tracker then rate-limits and lists the real client address; from anyone else those headers are ignored"),
             p("max-peers", "200", "peer connections in all"),
             p("max-peers-per-torrent", "50", "peer connections per torrent"),
             p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)"),
@@ -150,6 +151,7 @@ public final class SettingsParser {
             case "disk-cache-mib" -> b.diskCacheMiB(intRange(n, v, 0, 1L << 30));
             case "disk-cache-dir" -> b.diskCacheDir(Path.of(v));
             case "trackers" -> b.trackers(list(v));
+            case "trusted-proxies" -> b.trustedProxies(list(v));
             case "webseed" -> b.webSeed(bool(n, v));
             case "inject-links" -> b.injectLinks(bool(n, v));
             case "inject-paths" -> b.injectPaths(list(v));

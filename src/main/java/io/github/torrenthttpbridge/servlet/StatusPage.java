@@ -2,27 +2,29 @@ package io.github.torrenthttpbridge.servlet;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 
 import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
-import io.github.torrenthttpbridge.site.TorrentStatus;
+import io.github.torrenthttpbridge.site.TorrentListing;
 import io.github.torrenthttpbridge.swarm.AnnouncerStats;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The status page: every torrent with its state and figures, and the bridge's identity. HTML for people (binary
- * units, a totals row, hashing progress bars, each torrent's age, {@code ?sort=uploaded}), or {@code ?format=json}
- * with exact numbers for scripts.
+ * The status page: the torrents with their state and figures, a page at a time ({@code ?page=}, {@code ?per=} up to
+ * 1,000 rows, default 100; {@code ?q=} filters by path, {@code ?sort=uploaded}), totals for all of them, and the
+ * bridge's identity. HTML for people (binary units, hashing progress bars, each torrent's age), or {@code
+ * ?format=json} with exact numbers for scripts. Its cost follows the page, not the number of torrents: rows are made
+ * from what is held in memory ({@link io.github.torrenthttpbridge.site.SiteTorrents#list}), totals come from counters
+ * (the transfer figures at most once a second).
  */
 final class StatusPage {
     private StatusPage() {
     }
 
-    static String state(TorrentStatus s) {
+    static String state(TorrentListing.Row s) {
         return switch (s.state()) {
             case HASHING -> "hashing";
             case READY -> s.handle().state() == SeedState.SEEDING ? "seeding" : s.handle().state().name().toLowerCase(Locale.ROOT);
@@ -32,8 +34,40 @@ final class StatusPage {
         };
     }
 
+    /** The query of {@code ?q=&sort=uploaded&page=&per=}; an unreadable one is an IllegalArgumentException. */
+    static TorrentListing.Query query(HttpServletRequest request) {
+        String q = request.getParameter("q");
+        if (q != null && q.length() > MAX_FILTER) {
+            throw new IllegalArgumentException("q is longer than " + MAX_FILTER + " characters");
+        }
+        return new TorrentListing.Query(q, "uploaded".equals(request.getParameter("sort")) ? TorrentListing.Sort.UPLOADED
+                : TorrentListing.Sort.PATH, intParam(request, "page", 1), intParam(request, "per", TorrentListing.PAGE_SIZE));
+    }
+
+    static final int MAX_FILTER = 200;
+
+    private static int intParam(HttpServletRequest request, String name, int def) {
+        String v = request.getParameter(name);
+        if (v == null || v.isEmpty()) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is not a number: " + v);
+        }
+    }
+
     static void render(BridgeContext b, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<TorrentStatus> all = b.site.all();
+        TorrentListing.Query q;
+        try {
+            q = query(request);
+        } catch (IllegalArgumentException e) {
+            response.sendError(400, e.getMessage());
+            return;
+        }
+        TorrentListing listing = b.site.list(q);
+        SeedStats totals = b.totals();
         response.setHeader("Cache-Control", "no-cache");
         String dhtId = b.bridge.dhtNodeIdHex().orElse(null);
         String dht = !b.settings.dht() ? "off" : dhtId != null ? "running" : "starting";
@@ -54,9 +88,18 @@ final class StatusPage {
                     + ",\"refusedBy\":" + countsJson(b.bridge.handshakesRefusedByReason())
                     + ",\"cache\":" + cacheJson(b.bridge.counters())
                     + ",\"announces\":" + announcesJson(b.bridge.announceStats())
-                    + "},\"torrents\":[");
+                    + "},\"totals\":{\"torrents\":" + listing.total() + ",\"seeded\":" + listing.seeded()
+                    + ",\"length\":" + listing.bytes() + ",\"peers\":" + totals.peers() + ",\"uploaded\":" + totals.uploaded()
+                    + ",\"originBytes\":" + totals.originBytes() + ",\"memoryHits\":" + totals.cacheHits()
+                    + ",\"diskHits\":" + totals.diskHits() + ",\"diskFailures\":" + totals.diskFailures()
+                    + ",\"verificationFailures\":" + totals.verificationFailures()
+                    + ",\"trackerPeers\":" + b.tracker.peerCountAll() + ",\"webseedRequests\":" + b.site.webseedRequestsTotal()
+                    + "},\"page\":" + q.page() + ",\"pages\":" + listing.pages() + ",\"pageSize\":" + q.pageSize()
+                    + ",\"matching\":" + listing.matching() + ",\"filter\":" + Json.str(q.filter())
+                    + ",\"sort\":" + Json.str(q.sort().name().toLowerCase(Locale.ROOT))
+                    + ",\"torrents\":[");
             boolean first = true;
-            for (TorrentStatus s : all) {
+            for (TorrentListing.Row s : listing.rows()) {
                 w.print(first ? "" : ",");
                 first = false;
                 w.print("{\"file\":" + Json.str(s.path()) + ",\"state\":" + Json.str(state(s)));
@@ -66,14 +109,14 @@ final class StatusPage {
                 if (s.reason() != null) {
                     w.print(",\"reason\":" + Json.str(s.reason()));
                 }
-                if (s.torrent() != null) {
+                if (s.handle() != null) {
                     SeedStats st = s.handle().stats();
-                    w.print(",\"infohash\":" + Json.str(s.torrent().infoHash().hex()) + ",\"magnet\":" + Json.str(s.torrent().magnetLink())
-                            + ",\"length\":" + s.torrent().length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
+                    w.print(",\"infohash\":" + Json.str(s.infoHash().hex()) + ",\"magnet\":" + Json.str(s.magnet())
+                            + ",\"length\":" + s.length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
                             + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
                             + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
                             + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
-                            + ",\"trackerPeers\":" + b.tracker.peerCount(s.torrent().infoHash())
+                            + ",\"trackerPeers\":" + b.tracker.peerCount(s.infoHash())
                             + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null))
                             + ",\"since\":" + Json.str(String.valueOf(s.since()))
@@ -85,12 +128,7 @@ final class StatusPage {
             return;
         }
         response.setContentType("text/html;charset=UTF-8");
-        boolean byUploaded = "uploaded".equals(request.getParameter("sort"));
-        if (byUploaded) {
-            all = new java.util.ArrayList<>(all);
-            all.sort(java.util.Comparator.comparingLong((TorrentStatus s) -> s.handle() == null ? -1 : s.handle().stats().uploaded())
-                    .reversed().thenComparing(TorrentStatus::path));
-        }
+        boolean byUploaded = q.sort() == TorrentListing.Sort.UPLOADED;
         PrintWriter w = response.getWriter();
         w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
                 + "<title>torrent-http-bridge status</title><style>body{font-family:sans-serif;margin:2em}"
@@ -118,25 +156,20 @@ final class StatusPage {
                         + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
                 Units.bytes(c.memoryBytes()), Units.bytes(c.memoryMaxBytes()), c.pinnedSpans(), Units.bytes(c.diskBytes()),
                 Units.bytes(c.diskMaxBytes()), c.originInFlight()));
-        String sortLink = byUploaded ? "<a href=\"?\" title=\"sort by file\">uploaded &#9660;</a>"
-                : "<a href=\"?sort=uploaded\" title=\"sort by bytes uploaded\">uploaded</a>";
-        w.println("<table><tr><th>" + (byUploaded ? "<a href=\"?\">file</a>" : "file &#9650;") + "</th><th>state</th><th class=\"n\">size</th>"
+        w.println("<form method=\"get\"><input type=\"search\" name=\"q\" placeholder=\"path contains\" value=\""
+                + Json.html(q.filter() == null ? "" : q.filter()) + "\">" + (byUploaded ? "<input type=\"hidden\" name=\"sort\" value=\"uploaded\">" : "")
+                + " <button>filter</button> " + listing.matching() + " of " + listing.total() + " files"
+                + pageLinks(q, listing) + "</form>");
+        String sortLink = byUploaded ? "<a href=\"" + link(q, TorrentListing.Sort.PATH, 1) + "\" title=\"sort by file\">uploaded &#9660;</a>"
+                : "<a href=\"" + link(q, TorrentListing.Sort.UPLOADED, 1) + "\" title=\"sort by bytes uploaded\">uploaded</a>";
+        w.println("<table><tr><th>" + (byUploaded ? "<a href=\"" + link(q, TorrentListing.Sort.PATH, 1) + "\">file</a>" : "file &#9650;")
+                + "</th><th>state</th><th class=\"n\">size</th>"
                 + "<th class=\"n\">age</th><th>info hash</th><th class=\"n\">peers</th><th class=\"n\">tracker peers</th>"
                 + "<th class=\"n uploaded\">" + sortLink + "</th><th class=\"n\">fetched from origin</th>"
                 + "<th class=\"n\">origin &divide; uploaded</th><th class=\"n\">cache hits: memory / disk</th>"
                 + "<th class=\"n\">verification failures: origin / disk</th><th class=\"n\">web seed requests</th><th>links</th></tr>");
         java.time.Instant now = java.time.Instant.now();
-        long tSize = 0;
-        long tPeers = 0;
-        long tTracker = 0;
-        long tUp = 0;
-        long tOrigin = 0;
-        long tFail = 0;
-        long tDiskFail = 0;
-        long tMem = 0;
-        long tDisk = 0;
-        long tWeb = 0;
-        for (TorrentStatus s : all) {
+        for (TorrentListing.Row s : listing.rows()) {
             String st = Json.html(state(s));
             if (s.progress() != null) {
                 st += String.format(Locale.ROOT, "<br><progress class=\"hashing\" max=\"100\" value=\"%.1f\"></progress> %.0f%% (%.0f MiB/s)",
@@ -144,41 +177,65 @@ final class StatusPage {
             }
             w.print("<tr class=\"torrent\"><td>" + Json.html(s.path()) + "</td><td class=\"state\">" + st
                     + (s.reason() != null ? "<br><small>" + Json.html(s.reason()) + "</small>" : "") + "</td>");
-            if (s.torrent() != null) {
+            if (s.handle() != null) {
                 SeedStats x = s.handle().stats();
-                long trackerPeers = b.tracker.peerCount(s.torrent().infoHash());
-                long web = b.site.webseedRequests(s.path());
-                tSize += s.torrent().length();
-                tPeers += x.peers();
-                tTracker += trackerPeers;
-                tUp += x.uploaded();
-                tOrigin += x.originBytes();
-                tFail += x.verificationFailures();
-                tDiskFail += x.diskFailures();
-                tMem += x.cacheHits();
-                tDisk += x.diskHits();
-                tWeb += web;
                 String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
-                w.print(num(Units.bytes(s.torrent().length()), s.torrent().length())
+                w.print(num(Units.bytes(s.length()), s.length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
-                        + "<td><code>" + s.torrent().infoHash().hex() + "</code></td>" + num(x.peers()) + num(trackerPeers)
+                        + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.tracker.peerCount(s.infoHash()))
                         + num(Units.bytes(x.uploaded()), x.uploaded()) + num(Units.bytes(x.originBytes()), x.originBytes())
                         + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
                         + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
-                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(web)
-                        + "<td><a href=\"" + base + "?torrent\">torrent</a> <a href=\"" + Json.html(s.torrent().magnetLink()) + "\">magnet</a></td>");
+                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.site.webseedRequests(s.path()))
+                        + "<td><a href=\"" + base + "?torrent\">torrent</a>"
+                        + (s.magnet() != null ? " <a href=\"" + Json.html(s.magnet()) + "\">magnet</a>" : "") + "</td>");
             } else {
                 w.print(s.progress() != null ? num(Units.bytes(s.progress().bytesTotal()), s.progress().bytesTotal()) : "<td></td>");
                 w.print("<td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
             }
             w.println("</tr>");
         }
-        w.println("<tr class=\"totals\"><td>" + all.size() + " files</td><td></td>" + num(Units.bytes(tSize), tSize) + "<td></td><td></td>"
-                + num(tPeers) + num(tTracker) + num(Units.bytes(tUp), tUp) + num(Units.bytes(tOrigin), tOrigin)
-                + "<td class=\"n\">" + ratioText(tOrigin, tUp) + "</td><td class=\"n\">" + tMem + " / " + tDisk + "</td>"
-                + "<td class=\"n\">" + tFail + " / " + tDiskFail + "</td>" + num(tWeb)
-                + "<td></td></tr>");
-        w.println("</table><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in <a href=\"?format=json\">JSON</a>.</p></body></html>");
+        long tTracker = b.tracker.peerCountAll();
+        w.println("<tr class=\"totals\" title=\"all torrents, not only this page; transfer figures since start, removed torrents"
+                + " included\"><td>" + listing.total() + " files in all</td><td></td>" + num(Units.bytes(listing.bytes()), listing.bytes())
+                + "<td></td><td></td>" + num(totals.peers()) + num(tTracker) + num(Units.bytes(totals.uploaded()), totals.uploaded())
+                + num(Units.bytes(totals.originBytes()), totals.originBytes())
+                + "<td class=\"n\">" + ratioText(totals.originBytes(), totals.uploaded()) + "</td><td class=\"n\">"
+                + totals.cacheHits() + " / " + totals.diskHits() + "</td>"
+                + "<td class=\"n\">" + totals.verificationFailures() + " / " + totals.diskFailures() + "</td>"
+                + num(b.site.webseedRequestsTotal()) + "<td></td></tr>");
+        w.println("</table><p>" + pageLinks(q, listing) + "</p><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in"
+                + " <a href=\"?format=json\">JSON</a> (paged the same way: <code>?format=json&amp;page=2&amp;q=iso</code>).</p></body></html>");
+    }
+
+    /** "page 2 of 7" with links to the previous and next pages. */
+    private static String pageLinks(TorrentListing.Query q, TorrentListing listing) {
+        StringBuilder sb = new StringBuilder(" &middot; page " + q.page() + " of " + listing.pages());
+        if (q.page() > 1) {
+            sb.append(" <a rel=\"prev\" href=\"").append(link(q, q.sort(), q.page() - 1)).append("\">&larr; previous</a>");
+        }
+        if (q.page() < listing.pages()) {
+            sb.append(" <a rel=\"next\" href=\"").append(link(q, q.sort(), q.page() + 1)).append("\">next &rarr;</a>");
+        }
+        return sb.toString();
+    }
+
+    /** The status page's relative link for the same filter and page size, this sort and page (HTML-escaped). */
+    static String link(TorrentListing.Query q, TorrentListing.Sort sort, int page) {
+        StringBuilder sb = new StringBuilder("?");
+        if (q.filter() != null) {
+            sb.append("q=").append(java.net.URLEncoder.encode(q.filter(), java.nio.charset.StandardCharsets.UTF_8)).append('&');
+        }
+        if (sort == TorrentListing.Sort.UPLOADED) {
+            sb.append("sort=uploaded&");
+        }
+        if (q.pageSize() != TorrentListing.PAGE_SIZE) {
+            sb.append("per=").append(q.pageSize()).append('&');
+        }
+        if (page > 1) {
+            sb.append("page=").append(page).append('&');
+        }
+        return Json.html(sb.substring(0, sb.length() - 1).isEmpty() ? "?" : sb.substring(0, sb.length() - 1));
     }
 
     /** Origin bytes ÷ bytes uploaded, or null before any upload. */

@@ -112,7 +112,13 @@ public class TorrentBridgeListener implements ServletContextListener {
         instances = new InstanceRegistry(s.metadataDir(), siteOptions.instanceId(), bridge::announcedAddress);
         bridge.doNotAnnounceTo(url -> BridgeContext.trackerUrl(settings, origin).map(url::equals).orElse(false));
         HttpTracker tracker = new HttpTracker(HttpTracker.Settings.defaults(), h -> bridge.get(h).isPresent() || site.knows(h),
-                local -> BridgeContext.bridges(settings, bridge, instances, local), bridge::offerPeer, java.time.Clock.systemUTC());
+                local -> BridgeContext.bridges(settings, bridge, instances, local), (h, peer) -> {
+                    if (AnnouncedPeers.mayDial(peer, settings.bindAddress())) {
+                        bridge.offerPeer(h, peer);
+                    } else {
+                        LOG.debug("not dialing {} (announced for {}): loopback, link-local or unspecified", peer, h);
+                    }
+                }, java.time.Clock.systemUTC());
         ctx.setAttribute(BridgeContext.ATTRIBUTE, new BridgeContext(s, bridge, site, origin, tracker, instances, listing, hasFile));
         LOG.info("torrent-http-bridge started for {}: peers on port {}, status at {}{}", where,
                 bridge.torrentPort(), ctx.getContextPath(), s.statusPath());

@@ -59,7 +59,10 @@ public class TorrentFilter implements Filter {
         learnOrigin(b, request);
         String path = pathOf(request);
         if (b.settings.tracker() && path.equals(b.settings.statusPath() + "announce")) {
-            tracker(response, b.tracker.announce(request.getQueryString(), addr(request.getRemoteAddr()), addr(request.getLocalAddr())));
+            // the client's own address: through a trusted proxy, the one it forwarded; otherwise the connection's peer
+            java.net.InetAddress client = b.settings.trustedProxies().client(addr(request.getRemoteAddr()),
+                    request.getHeaders("Forwarded"), request.getHeaders("X-Forwarded-For"));
+            tracker(response, b.tracker.announce(request.getQueryString(), client, addr(request.getLocalAddr())));
             return;
         }
         if (b.settings.tracker() && path.equals(b.settings.statusPath() + "scrape")) {
@@ -277,6 +280,9 @@ public class TorrentFilter implements Filter {
             }
         } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
             return null;
+        }
+        if (b.site.knownNotPublic(file)) {
+            return null;   // its probe said the public cannot fetch it (a front proxy's rule, authentication)
         }
         String base = Json.html(encodePath(request.getContextPath() + file));
         String magnet = b.site.knownMagnet(file).orElse(null);

@@ -33,6 +33,9 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
  * <p>The torrent's name is the directory's last segment and its files are the directory's files below it, so
  * BEP 19 web seeds work with the directory's parent URL: a client appends the name and each file's path.
  *
+ * <p>A probe that fails for a passing reason (a timeout, 5xx, a refused connection, a full queue) makes the scan
+ * {@link Scan#unsure unsure}: no smaller torrent is made from it and the torrent seeded until then stays.
+ *
  * <p>A scan (listing + one probe per file) is reused for {@link #SCAN_TTL} and one runs per directory at a time
  * (a Caffeine cache), so requests for a directory of 1,000 files cost the origin 1,000 probes at most every 10 s,
  * not per request; a scan whose torrent turned stale is dropped at once ({@link #forget}). Thread-safe.
@@ -48,11 +51,22 @@ final class DirectoryTorrents {
      * @param key       what identifies this set of file versions
      * @param leftOut   files left out, with why
      * @param refusal   why the directory gets no torrent (then the other fields are empty), or null
+     * @param unsure    why the scan could not tell (a probe failed for a passing reason: a timeout, 5xx, a full
+     *                  queue; then the other fields are empty), or null
      */
     record Scan(String dir, List<String> files, List<OriginResource> resources, long bytes, String key,
-                Map<String, String> leftOut, String refusal) {
+                Map<String, String> leftOut, String refusal, String unsure) {
+        Scan(String dir, List<String> files, List<OriginResource> resources, long bytes, String key,
+             Map<String, String> leftOut, String refusal) {
+            this(dir, files, resources, bytes, key, leftOut, refusal, null);
+        }
+
         static Scan refused(String dir, Map<String, String> leftOut, String why) {
             return new Scan(dir, List.of(), List.of(), 0, null, leftOut, why);
+        }
+
+        static Scan unsure(String dir, String why) {
+            return new Scan(dir, List.of(), List.of(), 0, null, Map.of(), null, why);
         }
 
         /** A short note on the files left out, or null when none was. */
@@ -114,7 +128,28 @@ final class DirectoryTorrents {
 
     /** {@code dir} as listed and probed within the last {@link #SCAN_TTL}; never throws for a bad directory, says why instead. */
     Scan scan(String dir) {
-        return scans.get(dir, this::scanNow);
+        Scan s = scans.get(dir, this::scanNow);
+        if (s.unsure() != null) {
+            scans.invalidate(dir);   // no verdict to reuse: the next request looks again (its probes are cached briefly)
+        }
+        return s;
+    }
+
+    /** Why a file is left out when the public cannot fetch it (a verdict, not a passing failure). */
+    static final String NOT_PUBLIC = "not served publicly with byte ranges";
+
+    /**
+     * A file of {@code torrent} (the directory's torrent seeded until now) that {@code scan} found no longer public,
+     * if any: that torrent must not be seeded any more.
+     */
+    java.util.Optional<String> notPublicNow(Scan scan, TorrentMetadata torrent) {
+        for (TorrentFile f : torrent.files()) {
+            String path = scan.dir() + String.join("/", f.path());
+            if (!f.pad() && NOT_PUBLIC.equals(scan.leftOut().get(path))) {
+                return java.util.Optional.of(path);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Drops {@code dir}'s reused scan and its files' probes: the next {@link #scan} asks the site again. */
@@ -138,8 +173,12 @@ final class DirectoryTorrents {
         long bytes = 0;
         for (String f : listed.files()) {
             SiteProbe.Result p = probe.probe(f);
+            if (p.transientFailure()) {
+                return Scan.unsure(dir, "the site did not answer the probe of " + f + " this time (" + p.error().getMessage()
+                        + "); try again later");
+            }
             if (p.error() != null) {
-                leftOut.put(f, "not served publicly with byte ranges");
+                leftOut.put(f, NOT_PUBLIC);
                 continue;
             }
             if (p.resource().length() < options.minSize() || p.resource().length() == 0) {
@@ -240,6 +279,21 @@ final class DirectoryTorrents {
             hashedFrom.add(probe.probe(path).resource());
         }
         return bridge.seed(urls, torrent, hashedFrom);
+    }
+
+    /**
+     * What a stored directory torrent's files are fetched from after a restart, without probing: each file's origin
+     * URL and length (their validators are not stored: a changed file is caught by its pieces' hashes, and the
+     * directory's next scan makes its new torrent).
+     */
+    List<OriginResource> known(String dir, TorrentMetadata torrent) {
+        List<OriginResource> out = new ArrayList<>();
+        for (TorrentFile f : torrent.files()) {
+            if (!f.pad() && f.length() > 0) {
+                out.add(new OriginResource(probe.originUrl(dir + String.join("/", f.path())), f.length(), null, null));
+            }
+        }
+        return out;
     }
 
     /**

@@ -99,16 +99,30 @@ final class MetadataStore {
     /** Temporary files older than this are leftovers of a process that died mid-write (a write takes milliseconds). */
     static final long LEFTOVER_AGE_MILLIS = 10 * 60 * 1000;
 
+    /**
+     * How often the directory is measured again in full (other instances sharing it write too); between two
+     * measurements the bytes used are tracked from this instance's own writes and deletes, so a save costs O(1).
+     */
+    static final java.time.Duration RECOUNT_EVERY = java.time.Duration.ofMinutes(10);
+
     private final Path dir;
     private final long maxBytes;
+    private final java.time.Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
+    private volatile java.time.Instant countedAt;
 
     /**
      * Creates the directory if needed and removes half-written files of a process that died mid-write (those older
      * than {@link #LEFTOVER_AGE_MILLIS}: the directory may be shared with other instances writing right now).
      */
     MetadataStore(Path dir, long maxBytes) {
+        this(dir, maxBytes, java.time.Clock.systemUTC());
+    }
+
+    MetadataStore(Path dir, long maxBytes, java.time.Clock clock) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.clock = clock;
         try {
             Files.createDirectories(dir);
             // the directory may be shared by a cluster: only files far older than any write in progress
@@ -127,19 +141,19 @@ final class MetadataStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the metadata directory " + dir, e);
         }
+        recount();
     }
 
     Path dir() {
         return dir;
     }
 
-    /** Every entry that loads; unreadable ones are logged and deleted. */
+    /**
+     * Every entry that loads, in key order; unreadable ones are logged and deleted. Read on all cores (each entry is
+     * its own files: a restart of a mirror reads and checks 100,000 of them).
+     */
     List<Entry> loadAll() {
-        List<Entry> out = new ArrayList<>();
-        for (String key : keys(".properties")) {
-            load(key).ifPresent(out::add);
-        }
-        return out;
+        return keys(".properties").parallelStream().map(this::load).flatMap(Optional::stream).toList();
     }
 
     /** The entry for {@code key}, if stored and readable (an unreadable one is logged and deleted). */
@@ -221,9 +235,9 @@ final class MetadataStore {
     }
 
     private void write(Entry e) throws IOException {
-        AtomicFiles.write(file(e.key(), ".info"), e.info);
+        writeCounted(file(e.key(), ".info"), e.info);
         if (e.layers.length > 0) {
-            AtomicFiles.write(file(e.key(), ".layers"), e.layers);
+            writeCounted(file(e.key(), ".layers"), e.layers);
         }
         Properties p = new Properties();
         p.setProperty("path", e.path());
@@ -237,16 +251,42 @@ final class MetadataStore {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p.store(out, "torrent-http-bridge metadata: the info dictionary is in " + e.key() + ".info");
-        AtomicFiles.write(file(e.key(), ".properties"), out.toByteArray());
-        deleteQuietly(file(e.key(), ".torrent"));
+        writeCounted(file(e.key(), ".properties"), out.toByteArray());
+        deleteCounted(file(e.key(), ".torrent"));
+    }
+
+    /** Writes a file (atomically) and counts the bytes it adds: one stat, no listing. */
+    private void writeCounted(Path f, byte[] bytes) throws IOException {
+        long before = sizeOrZero(f);
+        AtomicFiles.write(f, bytes);
+        used.addAndGet(bytes.length - before);
+    }
+
+    private void deleteCounted(Path f) {
+        long before = sizeOrZero(f);
+        try {
+            if (Files.deleteIfExists(f)) {
+                used.addAndGet(-before);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", f, e.toString());
+        }
+    }
+
+    private static long sizeOrZero(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException absent) {
+            return 0;
+        }
     }
 
     /** Forgets an entry. */
     void delete(String key) {
-        deleteQuietly(file(key, ".properties"));
-        deleteQuietly(file(key, ".info"));
-        deleteQuietly(file(key, ".layers"));
-        deleteQuietly(file(key, ".torrent"));
+        deleteCounted(file(key, ".properties"));
+        deleteCounted(file(key, ".info"));
+        deleteCounted(file(key, ".layers"));
+        deleteCounted(file(key, ".torrent"));
     }
 
     /** Records that a hashing job for {@code key} runs (best effort). */
@@ -285,8 +325,24 @@ final class MetadataStore {
         return keys(".properties");
     }
 
-    /** Bytes used by the directory. */
+    /**
+     * Bytes used by the directory: measured in full at start and every {@link #RECOUNT_EVERY} (one listing), in
+     * between tracked from this instance's writes and deletes.
+     */
     long bytesUsed() {
+        java.time.Instant at = countedAt;
+        if (at == null || !clock.instant().isBefore(at.plus(RECOUNT_EVERY))) {
+            recount();
+        }
+        return used.get();
+    }
+
+    private void recount() {
+        countedAt = clock.instant();
+        used.set(measure());
+    }
+
+    private long measure() {
         long total = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {

@@ -66,8 +66,14 @@ public final class SiteTorrents implements AutoCloseable {
     private final LinkPreparer preparer;
     private final DirectoryTorrents directories;
     private final KnownTorrents known = new KnownTorrents();
+    /** The entries read at start, until {@link #restore()} has seeded them. */
+    private List<MetadataStore.Entry> storedAtStart = List.of();
     private final Map<String, LongAdder> webseedRequests = new ConcurrentHashMap<>();
+    private final LongAdder webseedRequestsTotal = new LongAdder();
     private final Map<String, Object> registering = new ConcurrentHashMap<>();  // key -> lock while registering
+    /** Paths the site answered it does not serve publicly (a verdict), for a while: pages get no links to them. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> notPublic = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().expireAfterWrite(Duration.ofMinutes(10)).maximumSize(100_000).build();
 
     /**
      * Opens the metadata directory and reads which torrents it holds (so magnet links are known before any file
@@ -97,7 +103,7 @@ public final class SiteTorrents implements AutoCloseable {
         this.options = options;
         this.address = address;
         this.clock = clock;
-        this.probe = new SiteProbe(bridge.originClient(), address, options.probeTtl());
+        this.probe = new SiteProbe(bridge.originClient().config(), address, options.probeTtl());
         this.store = new MetadataStore(options.metadataDir(), options.metadataMaxBytes());
         this.jobs = new HashJobs(options.hashJobs(), options.hashQueue());
         this.preparer = new LinkPreparer(this::status);
@@ -113,9 +119,12 @@ public final class SiteTorrents implements AutoCloseable {
                 LOG.info("{} torrents stored by other instances sharing {} are now seeded here too", n, options.metadataDir());
             }
         });
-        for (MetadataStore.Entry e : store.loadAll()) {
+        shared.every(RECHECK_EVERY, this::recheckActive);
+        List<MetadataStore.Entry> stored = store.loadAll();
+        for (MetadataStore.Entry e : stored) {
             known.add(e);
         }
+        storedAtStart = stored;
         LOG.info("{} torrents known from {}", known.size(), options.metadataDir());
     }
 
@@ -128,9 +137,17 @@ public final class SiteTorrents implements AutoCloseable {
             return directoryStatus(path);
         }
         SiteProbe.Result p = probe.probe(path);
+        if (p.transientFailure()) {
+            // no verdict: keep seeding what is seeded, and have the client ask again later
+            Optional<SeededTorrents.Seeded> current = seeded.current(path).filter(s -> s.handle().state() == SeedState.SEEDING);
+            return current.isPresent() ? readyStatus(current.get()) : busy(path, p);
+        }
         if (p.error() != null) {
+            seeded.current(path).ifPresent(s -> retire(s, p.error().getMessage()));
+            notPublic.put(path, Boolean.TRUE);
             return TorrentStatus.notBridged(path, "the site does not serve it publicly with byte ranges: " + p.error().getMessage());
         }
+        notPublic.invalidate(path);
         OriginResource r = p.resource();
         if (r.length() < options.minSize()) {
             return TorrentStatus.notBridged(path, "smaller than the minimum of " + options.minSize() + " bytes");
@@ -202,9 +219,24 @@ public final class SiteTorrents implements AutoCloseable {
                 && directories.forgetStale(scan)) {
             scan = directories.scan(dir);  // its torrent turned stale: a file changed, so look again now
         }
+        Optional<SeededTorrents.Seeded> current = seeded.current(dir);
+        if (scan.unsure() != null) {
+            // a probe failed for a passing reason (a busy origin): neither a smaller torrent nor the end of this one
+            Optional<SeededTorrents.Seeded> seeding = current.filter(s -> s.handle().state() == SeedState.SEEDING);
+            return seeding.isPresent() ? readyStatus(seeding.get())
+                    : new TorrentStatus(dir, TorrentStatus.State.BUSY, null, null, null, scan.unsure(), null);
+        }
+        if (current.isPresent() && !current.get().key().equals(scan.key())) {
+            Optional<String> hidden = directories.notPublicNow(scan, current.get().handle().torrent());
+            hidden.ifPresent(f -> retire(current.get(), f + " is no longer public"));
+        }
         if (scan.refusal() != null) {
+            if (scan.files().isEmpty() && scan.leftOut().values().stream().anyMatch(DirectoryTorrents.NOT_PUBLIC::equals)) {
+                notPublic.put(dir, Boolean.TRUE);
+            }
             return TorrentStatus.notBridged(dir, scan.refusal());
         }
+        notPublic.invalidate(dir);
         TorrentStatus s = directoryStatus(scan);
         return scan.leftOut().isEmpty() || s.reason() != null ? s
                 : new TorrentStatus(s.path(), s.state(), s.torrent(), s.handle(), s.progress(), scan.leftOutNote(), s.since());
@@ -239,6 +271,41 @@ public final class SiteTorrents implements AutoCloseable {
     private void clearPendingUnlessElsewhere(String key) {
         hashing.clearPendingUnlessElsewhere(key);
     }
+
+    private static TorrentStatus busy(String path, SiteProbe.Result p) {
+        return new TorrentStatus(path, TorrentStatus.State.BUSY, null, null, null,
+                "the site did not answer the probe this time (" + p.error().getMessage() + "); try again later", null);
+    }
+
+    /**
+     * Stops seeding {@code s} and forgets it (the metadata directory too, so no restart seeds it again): its file,
+     * or one of its folder's files, is no longer served to the public.
+     */
+    private void retire(SeededTorrents.Seeded s, String why) {
+        if (seeded.remove(s)) {
+            bridge.remove(s.entry().infoHash());
+            store.delete(s.key());
+            known.byPath(s.path()).filter(k -> k.key().equals(s.key())).ifPresent(k -> known.remove(s.path(), k));
+            LOG.info("{} is not public any more ({}): stopped seeding {}", s.path(), why, s.entry().infoHash());
+        }
+    }
+
+    /**
+     * Looks again, in the background, at the files of the torrents that have peers now: one whose file is no longer
+     * public (protected after it was hashed) stops being seeded even if nobody asks for its torrent. A pass over the
+     * seeded torrents' counters every {@link #RECHECK_EVERY}; the probes go to the preparer's bounded queue.
+     */
+    private void recheckActive() {
+        for (SeededTorrents.Seeded s : seeded.all()) {
+            if (s.handle() != null && s.handle().stats().peers() > 0) {
+                probe.forget(s.path());
+                preparer.prepare(s.path());
+            }
+        }
+    }
+
+    /** How often the files of torrents with peers are probed again. */
+    static final Duration RECHECK_EVERY = Duration.ofSeconds(30);
 
     /** A hashing job's work: make the info, store it, register it. */
     private void hash(String path, String key, java.util.function.Consumer<io.github.torrenthttpbridge.torrent.HashProgress> progress) {
@@ -292,6 +359,28 @@ public final class SiteTorrents implements AutoCloseable {
         return n;
     }
 
+    /** Seeds every stored torrent not seeded yet, unprobed (checked on first use); how many are seeded now. */
+    private int seedStoredAtOnce() {
+        List<MetadataStore.Entry> entries;
+        synchronized (this) {
+            entries = storedAtStart;
+            storedAtStart = List.of();   // held only until now
+        }
+        int n = 0;
+        for (MetadataStore.Entry e : entries) {
+            if (known.byPath(e.path()).filter(k -> k.key().equals(e.key())).isEmpty()) {
+                continue;   // replaced or dropped meanwhile
+            }
+            try {
+                register(e, null, false);
+                n++;
+            } catch (RuntimeException ex) {
+                LOG.warn("cannot seed the stored torrent of {}: {}", e.path(), ex.toString());
+            }
+        }
+        return n;
+    }
+
     /** How often the metadata directory is looked at for torrents stored by other instances. */
     static final Duration ADOPT_EVERY = Duration.ofSeconds(10);
 
@@ -307,21 +396,36 @@ public final class SiteTorrents implements AutoCloseable {
      * per-key lock, held across {@code bridge.seed} (which probes the origin), and checked again once held.
      */
     private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin) {
+        return register(e, origin, true);
+    }
+
+    /** @param probed whether the origin is asked first (false: a stored torrent after a restart, checked on first use) */
+    private SeededTorrents.Seeded register(MetadataStore.Entry e, OriginResource origin, boolean probed) {
         Object lock = registering.computeIfAbsent(e.key(), k -> new Object());
         try {
             synchronized (lock) {
                 Optional<SeededTorrents.Seeded> done = seeded.byKey(e.key()).filter(s -> s.handle().state() == SeedState.SEEDING);
-                return done.isPresent() ? done.get() : seedAndPublish(e, origin);
+                return done.isPresent() ? done.get() : seedAndPublish(e, origin, probed);
             }
         } finally {
             registering.remove(e.key(), lock);
         }
     }
 
-    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin) {
-        SeedHandle handle = e.path().endsWith("/") ? directories.seed(e.path(), dress(e))
-                : bridge.seed(probe.originUrl(e.path()), dress(e), origin);
-        Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant()));
+    private SeededTorrents.Seeded seedAndPublish(MetadataStore.Entry e, OriginResource origin, boolean probed) {
+        TorrentMetadata t = dress(e);
+        boolean dir = e.path().endsWith("/");
+        SeedHandle handle;
+        if (dir) {
+            handle = probed ? directories.seed(e.path(), t) : bridge.seedKnown(t, directories.known(e.path(), t));
+        } else if (origin != null && SiteProbe.key(e.path(), origin).equals(e.key())) {
+            handle = bridge.seedKnown(t, List.of(origin));   // just probed (or read whole by the hash): no need to ask again
+        } else {
+            handle = probed ? bridge.seed(probe.originUrl(e.path()), t, origin)
+                    : bridge.seedKnown(t, List.of(new OriginResource(probe.originUrl(e.path()), e.length(), e.etag(), e.lastModified())));
+        }
+        Optional<SeededTorrents.Seeded> replaced = seeded.publish(new SeededTorrents.Seeded(e.path(), e, handle, clock.instant(),
+                known.byPath(e.path()).filter(k -> k.key().equals(e.key())).orElseGet(() -> KnownTorrents.of(e))));   // one copy of the facts
         if (replaced.isPresent()) {
             SeededTorrents.Seeded old = replaced.get();
             if (!old.entry().infoHash().equals(e.infoHash())) {
@@ -350,6 +454,14 @@ public final class SiteTorrents implements AutoCloseable {
     }
 
     /**
+     * Whether the site answered, at the last probe within a few minutes, that the public cannot fetch {@code path}
+     * (a file, or a directory none of whose files is public): pages then get no torrent links for it.
+     */
+    public boolean knownNotPublic(String path) {
+        return notPublic.getIfPresent(path) != null;
+    }
+
+    /**
      * Starts making the torrent of {@code path} in the background if it is unknown (a page links to it, so
      * someone is likely to ask); bounded: extra requests are dropped.
      */
@@ -368,7 +480,7 @@ public final class SiteTorrents implements AutoCloseable {
         try {
             Optional<SeededTorrents.Seeded> s = seeded.current(path);
             if (s.isPresent()) {
-                return s.get().handle().state() == SeedState.SEEDING ? Optional.of(dress(s.get().entry()).magnetLink()) : Optional.empty();
+                return s.get().handle().state() == SeedState.SEEDING ? magnet(s.get()) : Optional.empty();
             }
             return known.byPath(path).map(k -> TorrentMetadata.magnetLink(k.hasV1() ? k.infoHash() : null, k.v2(), k.name(), k.length(),
                     address.trackers(), webSeeds(path)));
@@ -377,8 +489,20 @@ public final class SiteTorrents implements AutoCloseable {
         }
     }
 
-    /** Re-registers every stored torrent whose file is unchanged, drops the others, restarts unfinished jobs. */
+    /**
+     * After a restart: seeds every stored torrent at once, without asking the origin (so peers are served from the
+     * first second; see {@link TorrentBridge#seedKnown}), then looks at each file as a request would, one probe
+     * each in the background on the probes' own client: an unchanged file keeps its torrent, a changed one gets a new
+     * torrent, one no longer public is dropped. Also restarts hashing jobs that were running when the process
+     * stopped.
+     *
+     * @return how many stored torrents were checked and kept
+     */
     public int restore() {
+        long started = System.nanoTime();
+        int now = seedStoredAtOnce();
+        LOG.info("seeding {} stored torrents from {} at once ({} ms); checking their files in the background", now,
+                options.metadataDir(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         int restored = 0;
         for (Map.Entry<String, KnownTorrents.Known> k : known.all()) {
             String path = k.getKey();
@@ -386,7 +510,7 @@ public final class SiteTorrents implements AutoCloseable {
             if (s.state() == TorrentStatus.State.READY && seeded.current(path).map(SeededTorrents.Seeded::key)
                     .filter(k.getValue().key()::equals).isPresent()) {
                 restored++;
-            } else if (s.state() != TorrentStatus.State.HASHING) {
+            } else if (s.state() == TorrentStatus.State.NOT_BRIDGED) {   // a verdict; a busy site is asked again later
                 store.delete(k.getValue().key());
                 known.remove(path, k.getValue());
             }
@@ -406,24 +530,86 @@ public final class SiteTorrents implements AutoCloseable {
         return restored;
     }
 
-    /** Everything known: seeded torrents, running jobs and failed ones, by path. */
-    public List<TorrentStatus> all() {
-        List<TorrentStatus> out = new ArrayList<>();
-        List<SeededTorrents.Seeded> ready = seeded.all();
+    /**
+     * One page of what is known: files being hashed and failed ones first, then the seeded torrents (see {@link
+     * TorrentListing}). Costs a walk over the seeded paths (or, sorted by bytes uploaded, a sort of the matching
+     * torrents' figures) and a magnet link per row shown; no torrent is read, decoded or hashed.
+     */
+    public TorrentListing list(TorrentListing.Query q) {
+        java.util.function.Predicate<String> match = q.matcher();
+        List<TorrentListing.Row> others = new ArrayList<>();
         List<HashJobs.Job> running = jobs.running();
+        java.util.Set<String> runningKeys = new java.util.HashSet<>();
         for (HashJobs.Job j : running) {
-            out.add(TorrentStatus.hashing(j.path, j.progress.get()));
-        }
-        for (SeededTorrents.Seeded s : ready) {
-            out.add(readyStatus(s));
-        }
-        jobs.failures().forEach((key, reason) -> {
-            if (ready.stream().noneMatch(s -> s.key().equals(key)) && running.stream().noneMatch(j -> j.key.equals(key))) {
-                out.add(new TorrentStatus("(key " + key.substring(0, 8) + ")", TorrentStatus.State.FAILED, null, null, null, reason, null));
+            runningKeys.add(j.key);
+            if (match == null || match.test(j.path)) {
+                others.add(new TorrentListing.Row(j.path, TorrentStatus.State.HASHING, null, j.progress.get(), null, null, null, 0, null));
             }
-        });
-        out.sort(Comparator.comparing(TorrentStatus::path));
+        }
+        Map<String, String> failures = jobs.failures();
+        int failed = 0;
+        for (Map.Entry<String, String> f : failures.entrySet()) {
+            String key = f.getKey();
+            if (seeded.contains(key) || runningKeys.contains(key)) {
+                continue;
+            }
+            failed++;
+            String label = "(key " + key.substring(0, 8) + ")";
+            if (match == null || match.test(label)) {
+                others.add(new TorrentListing.Row(label, TorrentStatus.State.FAILED, null, null, f.getValue(), null, null, 0, null));
+            }
+        }
+        others.sort(Comparator.comparing(TorrentListing.Row::path));
+        int offset = q.offset();
+        int m = others.size();
+        List<TorrentListing.Row> rows = new ArrayList<>(others.subList(Math.min(offset, m), Math.min(offset + q.pageSize(), m)));
+        int seededOffset = Math.max(0, offset - m);
+        int limit = q.pageSize() - rows.size();
+        int seededMatching;
+        List<SeededTorrents.Seeded> page;
+        if (q.sort() == TorrentListing.Sort.PATH) {
+            SeededTorrents.Slice slice = seeded.slice(match, seededOffset, limit);
+            page = slice.rows();
+            seededMatching = slice.matching();
+        } else {
+            List<SeededTorrents.Seeded> all = seeded.matching(match);
+            seededMatching = all.size();
+            page = mostUploaded(all, seededOffset, limit);
+        }
+        for (SeededTorrents.Seeded s : page) {
+            rows.add(new TorrentListing.Row(s.path(), TorrentStatus.State.READY, s.handle(), null, null, s.since(),
+                    s.entry().infoHash(), s.entry().length(), magnet(s).orElse(null)));
+        }
+        int total = seeded.size();
+        return new TorrentListing(rows, m + seededMatching, total + running.size() + failed, total, seeded.bytes(), q);
+    }
+
+    /** Rows {@code offset} to {@code offset + limit} of {@code all} by bytes uploaded, most first (then by path). */
+    private static List<SeededTorrents.Seeded> mostUploaded(List<SeededTorrents.Seeded> all, int offset, int limit) {
+        long[] up = new long[all.size()];
+        Integer[] order = new Integer[all.size()];
+        for (int i = 0; i < up.length; i++) {
+            SeedHandle h = all.get(i).handle();
+            up[i] = h == null ? -1 : h.stats().uploaded();
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> up[a] != up[b] ? Long.compare(up[b], up[a]) : Integer.compare(a, b));  // all is in path order
+        List<SeededTorrents.Seeded> out = new ArrayList<>();
+        for (int i = offset; i < Math.min(order.length, offset + limit); i++) {
+            out.add(all.get(order[i]));
+        }
         return out;
+    }
+
+    /** A seeded torrent's magnet link, with the current trackers and web seed, from facts kept in memory. */
+    private Optional<String> magnet(SeededTorrents.Seeded s) {
+        try {
+            KnownTorrents.Known k = s.facts();
+            return Optional.of(TorrentMetadata.magnetLink(k.hasV1() ? k.infoHash() : null, k.v2(), k.name(), k.length(),
+                    address.trackers(), webSeeds(s.path())));
+        } catch (IllegalStateException addressNotKnownYet) {
+            return Optional.empty();
+        }
     }
 
     /** How many hashing jobs have been started since creation. */
@@ -448,12 +634,18 @@ public final class SiteTorrents implements AutoCloseable {
     public void countWebseedRequest(String path) {
         if (seeded.hasPath(path)) {
             webseedRequests.computeIfAbsent(path, p -> new LongAdder()).increment();
+            webseedRequestsTotal.increment();
         }
     }
 
     public long webseedRequests(String path) {
         LongAdder a = webseedRequests.get(path);
         return a == null ? 0 : a.sum();
+    }
+
+    /** Range requests counted by {@link #countWebseedRequest} since start, for all files. */
+    public long webseedRequestsTotal() {
+        return webseedRequestsTotal.sum();
     }
 
     /** Bytes read and hashed by background jobs since start. */
@@ -481,5 +673,6 @@ public final class SiteTorrents implements AutoCloseable {
         preparer.close();
         shared.close();
         jobs.close();
+        probe.close();
     }
 }

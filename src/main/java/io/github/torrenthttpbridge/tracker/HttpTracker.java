@@ -112,6 +112,18 @@ public final class HttpTracker {
         return (int) swarm.values().stream().filter(p -> p.expiresAt > now).count();
     }
 
+    /** Peers currently known for all torrents together (not counting the bridge): one pass over the swarms with peers. */
+    public long peerCountAll() {
+        long now = clock.millis();
+        long n = 0;
+        for (Map<PeerKey, Peer> swarm : swarms.values()) {
+            for (Peer p : swarm.values()) {
+                n += p.expiresAt > now ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** Answers {@code /announce?query}; {@code local} is the address the request arrived on. */
     public byte[] announce(String rawQuery, InetAddress remote, InetAddress local) {
         Map<String, List<byte[]>> q = Query.parse(rawQuery);

@@ -83,10 +83,12 @@ class ClusterIT {
         Map<String, String> p = SiteFixture.params(f);   // the shared metadata directory
         p.put("torrent-bridge.bind", PEER_HOSTS[i]);
         p.put("torrent-bridge.disk-cache-dir", dir.resolve("cache-" + i).toString());   // each its own, on local disk
+        p.put("torrent-bridge.disk-cache-mib", "64");
         p.put("torrent-bridge.origin", base.toString());
         p.put("torrent-bridge.piece-size", Integer.toString(PIECE));
         p.put("torrent-bridge.hash-lease", "5");
         p.putAll(extra);
+        p.values().removeIf(String::isEmpty);   // an extra "" leaves a parameter at its default
         p.forEach((k, v) -> cmd.add(k + "=" + v));
         Processes.Background proc = Processes.start(cmd);
         started.add(proc);
@@ -195,6 +197,29 @@ class ClusterIT {
                     TorrentCreator.fromInfo(Files.readAllBytes(f.metadata.resolve(n)), TorrentCreator.Options.defaults());
                 }
             }
+        }
+    }
+
+    @Test
+    void twoInstancesSharingTheMetadataDirectoryStartWithTheDefaultDiskCache() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        Map<String, String> defaults = Map.of("torrent-bridge.disk-cache-dir", "");
+        List<Instance> two = List.of(start(f, 0, defaults), start(f, 1, defaults));
+        TorrentMetadata first = null;
+        for (Instance i : two) {
+            HttpResponse<byte[]> r = SiteFixture.torrentWhenReady(i.base.resolve("/files/big.bin?torrent"));
+            assertEquals(200, r.statusCode(), i.base + " has a bridge and serves the torrent");
+            TorrentMetadata t = TorrentMetadata.parse(r.body());
+            first = first == null ? t : first;
+            assertEquals(first.infoHash(), t.infoHash());
+            assertTrue(status(i).contains("\"diskBytes\""), status(i));
+        }
+        try (Stream<Path> files = Files.list(f.metadata)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().noneMatch(n -> n.contains("cache")), "no disk cache in the shared directory: " + names);
+        }
+        for (Instance i : two) {
+            assertTrue(i.process.isAlive(), i.base + " still runs");
         }
     }
 

@@ -170,6 +170,38 @@ class JettyFilterIT {
     }
 
     @Test
+    void theStatusPageIsPagedAndSearchable() throws Exception {
+        SiteFixture f = new SiteFixture(dir);
+        for (int i = 0; i < 30; i++) {
+            f.write(String.format("many/%03d.bin", i), 4096, 100 + i);
+        }
+        extraParams.put("torrent-bridge.min-size", "4096");
+        URI base = start(f, false);
+        for (int i = 0; i < 30; i++) {
+            assertEquals(200, SiteFixture.torrentWhenReady(base.resolve(String.format("/many/%03d.bin?torrent", i))).statusCode());
+        }
+        String page2 = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json&per=10&page=2")).body(), StandardCharsets.UTF_8);
+        assertTrue(page2.contains("\"page\":2,\"pages\":3,\"pageSize\":10,\"matching\":30,"), page2);
+        assertTrue(page2.contains("\"totals\":{\"torrents\":30,\"seeded\":30,\"length\":" + 30 * 4096 + ","), page2);
+        assertEquals(10, page2.split("\"file\":").length - 1, page2);
+        assertTrue(page2.indexOf("\"/many/010.bin\"") > 0 && page2.contains("\"/many/019.bin\"") && !page2.contains("\"/many/020.bin\""), page2);
+        String magnet = new String(SiteFixture.get(base.resolve("/many/015.bin?magnet")).body(), StandardCharsets.UTF_8);
+        assertTrue(page2.contains("\"magnet\":" + Json.str(magnet)), "the row's magnet is the file's: " + magnet + "\n" + page2);
+
+        String found = new String(SiteFixture.get(base.resolve("/torrent-bridge/?format=json&q=MANY/02")).body(), StandardCharsets.UTF_8);
+        assertTrue(found.contains("\"pages\":1,\"pageSize\":100,\"matching\":10,\"filter\":\"MANY/02\""), found);
+        assertEquals(10, found.split("\"file\":").length - 1, found);
+
+        String html = new String(SiteFixture.get(base.resolve("/torrent-bridge/?per=10&q=many")).body(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("30 of 30 files") && html.contains("page 1 of 3"), html);
+        assertTrue(html.contains("<a rel=\"next\" href=\"?q=many&amp;per=10&amp;page=2\">"), html);
+        assertEquals(10, html.split("<tr class=\"torrent\">").length - 1);
+        assertTrue(html.contains("30 files in all"), html);
+        assertEquals(400, SiteFixture.get(base.resolve("/torrent-bridge/?page=x")).statusCode());
+        assertEquals(400, SiteFixture.get(base.resolve("/torrent-bridge/?per=100000")).statusCode());
+    }
+
+    @Test
     void aChangedFileGetsANewTorrent() throws Exception {
         SiteFixture f = new SiteFixture(dir);
         URI base = start(f, false);

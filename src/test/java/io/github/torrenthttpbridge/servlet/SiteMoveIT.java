@@ -142,8 +142,14 @@ class SiteMoveIT {
     void browsersFollowingAMagnetUrlGetAProgressPageThenTheMagnetUri() throws Exception {
         SiteFixture f = new SiteFixture(dir);
         Map<String, String> extra = new HashMap<>();
-        extra.put("torrent-bridge.public-url", "https://downloads.example.org/site");
-        URI base = start(f, 0, extra);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // another name for the same site: files are probed there (the bridge must reach its public URL)
+        String publicUrl = "http://localhost:" + port;
+        extra.put("torrent-bridge.public-url", publicUrl);
+        URI base = start(f, port, extra);
         String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
         HttpResponse<byte[]> hashing = SiteFixture.get(base.resolve("/files/big.bin?magnet"), "Accept", browser);
         assertEquals(202, hashing.statusCode());
@@ -156,7 +162,7 @@ class SiteMoveIT {
         assertEquals(303, ready.statusCode());
         String location = ready.headers().firstValue("Location").orElse("");
         assertTrue(location.startsWith("magnet:?xt=urn:btih:"), location);
-        assertTrue(location.contains("ws=" + java.net.URLEncoder.encode("https://downloads.example.org/site/files/big.bin", StandardCharsets.UTF_8)),
+        assertTrue(location.contains("ws=" + java.net.URLEncoder.encode(publicUrl + "/files/big.bin", StandardCharsets.UTF_8)),
                 "the web seed is the public URL: " + location);
 
         for (String script : new String[] {"*/*", "text/plain"}) {

@@ -112,7 +112,7 @@ class DirectoryScanTest {
 
     @Test
     void theWebSeedIsTheParentUrlEndingInASlash() {
-        SiteProbe probe = new SiteProbe(null, SiteAddress.of(URI.create("https://example.org/site"), List.of()), Duration.ZERO);
+        SiteProbe probe = new SiteProbe((io.github.torrenthttpbridge.origin.OriginClient) null, SiteAddress.of(URI.create("https://example.org/site"), List.of()), Duration.ZERO);
         // BEP 19: the client appends the torrent's name (the directory's) and each file's path
         assertEquals(URI.create("https://example.org/site/files/"), DirectoryTorrents.webSeed(probe, "/files/rel 1/"));
         assertEquals(URI.create("https://example.org/site/a%20b/"), DirectoryTorrents.webSeed(probe, "/a b/c/"));

@@ -162,4 +162,37 @@ class MetadataStoreTest {
         new Random(seed).nextBytes(b);
         return b;
     }
+
+    /** A save costs O(1): the bytes used are tracked from the store's own writes, the directory is listed only now and then. */
+    @Test
+    void bytesUsedAreTrackedWithoutListingTheDirectoryPerSave() throws Exception {
+        io.github.torrenthttpbridge.testing.TestClock clock = new io.github.torrenthttpbridge.testing.TestClock(0);
+        MetadataStore store = new MetadataStore(dir, 1 << 20, clock);
+        assertEquals(0, store.bytesUsed());
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String path = "/files/" + i + ".bin";
+            OriginResource r = new OriginResource(URI.create("http://127.0.0.1:8080" + path), 20_000 + i, "\"v" + i + "\"", null);
+            String key = SiteProbe.key(path, r);
+            keys.add(key);
+            assertTrue(store.save(MetadataStore.Entry.of(key, path, r, torrent(i + ".bin", 20_000 + i, List.of(), List.of()))));
+            assertEquals(directorySize(), store.bytesUsed(), "after saving " + (i + 1));
+        }
+        store.delete(keys.get(0));
+        store.save(store.load(keys.get(1)).orElseThrow());   // rewritten in place: same bytes
+        assertEquals(directorySize(), store.bytesUsed(), "after a delete and a rewrite");
+
+        long own = store.bytesUsed();
+        Files.write(dir.resolve("written-by-another-instance"), new byte[5000]);
+        assertEquals(own, store.bytesUsed(), "not listed again for each save");
+        clock.advance(MetadataStore.RECOUNT_EVERY);
+        assertEquals(own + 5000, store.bytesUsed(), "measured again in full every " + MetadataStore.RECOUNT_EVERY);
+        assertEquals(directorySize(), store.bytesUsed());
+    }
+
+    private long directorySize() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
 }
