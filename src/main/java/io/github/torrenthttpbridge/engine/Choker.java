@@ -89,9 +89,7 @@ final class Choker {
     }
 
     java.util.Map<String, Long> chokedByReason() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        chokedBy.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return WireEngine.sums(chokedBy);
     }
 
     /** The peer does not read what we send (its lock held): its slot goes to someone who does. */

@@ -38,6 +38,8 @@ final class PeerSession {
         /** Its bytes are already counted against the upload cap (the send was only delayed). */
         boolean rateReserved;
 
+        final long arrivedNanos = System.nanoTime();
+
         Request(int index, int begin, int length) {
             this.index = index;
             this.begin = begin;
@@ -73,6 +75,9 @@ final class PeerSession {
     /** Cancels a peer may send beyond twice the blocks it takes. */
     static final int CANCEL_ALLOWANCE = 256;
     private int metadataRequests;
+    private boolean expiredLogged;
+    /** How long a request may go unanswered before it is given up. */
+    static final long REQUEST_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** BEP 52 hash requests (their 48-byte headers) not answered yet. */
     private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
     private final ExtensionMessages extensions;
@@ -575,6 +580,42 @@ final class PeerSession {
     /** Since when the peer is not interested (meaningless while it is). */
     long notInterestedSinceNanos() {
         return notInterestedSinceNanos;
+    }
+
+    /**
+     * Every wait has a deadline: a request still unanswered {@link #REQUEST_DEADLINE_NANOS} after it arrived (waiting,
+     * loading or ready but held back) is given up — rejected for fast peers (they ask again), dropped for others (they
+     * time it out themselves) — and its claim released; logged once per connection with what held it.
+     */
+    void expireRequests(long now) {
+        java.util.List<Request> late = null;
+        for (Request r : requested.values()) {
+            if (now - r.arrivedNanos > REQUEST_DEADLINE_NANOS) {
+                (late == null ? late = new java.util.ArrayList<>() : late).add(r);
+            }
+        }
+        if (late == null) {
+            return;
+        }
+        if (!expiredLogged) {
+            expiredLogged = true;
+            Request r = late.get(0);
+            LOG.warn("{}: {} requests unanswered for {} s given up (piece {} offset {}: claimed {}, loading {}, piece done {});"
+                            + " {} waiting, {} ready, {} spans pinned ({} bytes), {} loads, choking {}, throttled {}, send queue {} bytes{}",
+                    conn.remoteName(), late.size(), TimeUnit.NANOSECONDS.toSeconds(REQUEST_DEADLINE_NANOS), r.index, r.begin,
+                    r.claimed, r.loading, r.piece != null && r.piece.isDone(), waiting.size(), ready.size(),
+                    claimedSpans.size(), pinnedBytes, loadsInFlight, choking, throttled, conn.out.queuedBytes(),
+                    conn.isPaused() ? ", not read (send queue full)" : "");
+        }
+        for (Request r : late) {
+            requested.remove(r.key());
+            torrent.blocksRefused.increment();
+            release(r);
+            if (fast) {
+                conn.out.send(Wire.reject(r.index, r.begin, r.length));
+            }
+        }
+        pump();
     }
 
     /** The connection ended: every claim still held is released. */

@@ -216,6 +216,7 @@ public final class WireEngine implements PeerEngine {
                 }
                 if (blocked == 0 && c.session() != null && !c.isClosedState()) {
                     c.session().exchangePeers(now);
+                    c.session().expireRequests(now);
                 }
             }
             if (blocked > STALL_DROP_NANOS) {
@@ -552,8 +553,13 @@ public final class WireEngine implements PeerEngine {
 
     @Override
     public Map<String, Long> peersDroppedByReason() {
+        return sums(droppedBy);
+    }
+
+    /** Counters by reason, as a sorted snapshot. */
+    static Map<String, Long> sums(Map<String, LongAdder> counters) {
         Map<String, Long> out = new java.util.TreeMap<>();
-        droppedBy.forEach((k, v) -> out.put(k, v.sum()));
+        counters.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
 
@@ -579,9 +585,7 @@ public final class WireEngine implements PeerEngine {
 
     @Override
     public Map<String, Long> handshakesRefusedByReason() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        refusedBy.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return sums(refusedBy);
     }
 
     @Override

@@ -302,6 +302,24 @@ class PeerWireTest {
     }
 
     @Test
+    void aRequestUnansweredPastItsDeadlineIsRejectedAndItsClaimReleased() {
+        Peer p = unchokedPeer();
+        pieces.gate = new CompletableFuture<>();   // the origin never answers
+        p.message(Wire.REQUEST, block(2, 0));
+        assertEquals(1, pieces.claims.get());
+        synchronized (p.conn) {
+            p.conn.session().expireRequests(System.nanoTime() + PeerSession.REQUEST_DEADLINE_NANOS / 2);
+        }
+        assertEquals(1, pieces.claims.get(), "not yet due");
+        synchronized (p.conn) {
+            p.conn.session().expireRequests(System.nanoTime() + PeerSession.REQUEST_DEADLINE_NANOS + 1_000_000_000L);
+        }
+        assertEquals(0, pieces.claims.get(), "given up: the claim is released");
+        assertTrue(containsMessage(p.output(), Wire.REJECT), "a fast peer is told, so it asks again");
+        assertTrue(p.conn.isActive());
+    }
+
+    @Test
     void requestCancelChurnIsChoked() {
         Peer p = unchokedPeer();
         pieces.gate = new CompletableFuture<>();

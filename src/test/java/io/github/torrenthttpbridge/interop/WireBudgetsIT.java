@@ -218,7 +218,8 @@ class WireBudgetsIT {
             Processes.Result r = Processes.run(List.of("/usr/bin/python3", Processes.python("leech.py"), "--torrent",
                     torrentFile.toString(), "--save", save.toString(), "--peer", "127.0.0.1:" + torrentPort,
                     "--max-rate-mib", String.valueOf(LEECH_MIB_S), "--no-pex", "--timeout", "120"), Duration.ofSeconds(150));
-            assertEquals("true", r.json("ok"), name + ": " + r.lastLine() + "\n" + r.stderr());
+            assertEquals("true", r.json("ok"), () -> name + ": " + r.lastLine() + "\n" + r.stderr() + "\nthe site's warnings:\n"
+                    + warnings());
             assertEquals("0", r.json("hash_failures"), name);
             assertEquals(Digests.sha256(file), Digests.sha256(save.resolve("big.bin")), name + ": identical bytes");
             return Double.parseDouble(r.json("download_rate_mib_s"));
@@ -236,6 +237,16 @@ class WireBudgetsIT {
                 peak = Math.max(peak, Long.parseLong(m.group(1)));
             }
             return peak;
+        }
+
+        /** The site's WARN and ERROR lines (its log is on stderr). */
+        String warnings() {
+            try {
+                return process.stderr().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                        .limit(40).collect(java.util.stream.Collectors.joining("\n"));
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
         }
 
         String status() throws Exception {
