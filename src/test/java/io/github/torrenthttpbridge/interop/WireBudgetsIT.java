@@ -70,7 +70,7 @@ class WireBudgetsIT {
         }
         try (Site site = new Site("unattacked")) {
             unattacked = site.leech();
-            figures.add(String.format(java.util.Locale.ROOT, "unattacked: %.1f MiB/s (leecher cap %s), heap peak %d MiB",
+            figures.add(String.format(java.util.Locale.ROOT, "unattacked: %.1f MiB/s (leecher cap %s), heap after/before GC %s MiB",
                     unattacked, LEECH_MIB_S == 0 ? "none" : LEECH_MIB_S + " MiB/s", site.heapPeakMiB()));
         }
     }
@@ -144,7 +144,7 @@ class WireBudgetsIT {
             long delivered = Counts.number(json, "uploaded");
             Counts c = new Counts(json);
             StringBuilder summary = new StringBuilder(String.format(java.util.Locale.ROOT,
-                    "%s: honest %.1f MiB/s (%.2fx unattacked), origin %d MiB for %d MiB delivered (%.2f), heap peak %d MiB;"
+                    "%s: honest %.1f MiB/s (%.2fx unattacked), origin %d MiB for %d MiB delivered (%.2f), heap after/before GC %s MiB;"
                             + " %s", name, rate, rate / unattacked, origin / MIB, delivered / MIB,
                     (double) origin / Math.max(1, delivered), site.heapPeakMiB(), c));
             for (Attacker a : attackers) {
@@ -225,18 +225,23 @@ class WireBudgetsIT {
             return Double.parseDouble(r.json("download_rate_mib_s"));
         }
 
-        /** The most heap in use before any collection the GC log shows (MiB), -1 without a log. */
-        long heapPeakMiB() throws IOException {
+        /**
+         * From the GC log: the most heap in use after a collection (live data, MiB) and before one (how full G1 lets
+         * the heap get), as "after/before"; "-" without a log.
+         */
+        String heapPeakMiB() throws IOException {
             Path log = data.resolve("gc.log");
             if (!Files.exists(log)) {
-                return -1;
+                return "-";
             }
             Matcher m = Pattern.compile("(\\d+)M->(\\d+)M").matcher(Files.readString(log));
-            long peak = 0;
+            long before = 0;
+            long after = 0;
             while (m.find()) {
-                peak = Math.max(peak, Long.parseLong(m.group(1)));
+                before = Math.max(before, Long.parseLong(m.group(1)));
+                after = Math.max(after, Long.parseLong(m.group(2)));
             }
-            return peak;
+            return after + "/" + before;
         }
 
         /** The site's WARN and ERROR lines (its log is on stderr). */
