@@ -108,8 +108,8 @@ public final class TorrentProxy implements AutoCloseable {
             server.stop();
             throw e;
         }
-        if (!ctx.isAvailable() || TorrentBridgeListener.bridgeOf(ctx.getServletContext()).isEmpty()
-                && !"false".equals(p.get("torrent-bridge.enabled"))) {
+        boolean disabled = "false".equals(p.get("torrent-bridge.enabled"));
+        if (!ctx.isAvailable() || (!disabled && TorrentBridgeListener.bridgeOf(ctx.getServletContext()).isEmpty())) {
             server.stop();
             throw new IllegalStateException("the proxy's bridge did not start (see the log)");
         }
@@ -118,7 +118,7 @@ public final class TorrentProxy implements AutoCloseable {
     }
 
     static URI upstreamBase(URI upstream) {
-        if (upstream == null || upstream.getHost() == null || !("http".equals(upstream.getScheme()) || "https".equals(upstream.getScheme()))
+        if (upstream == null || upstream.getHost() == null || !("http".equalsIgnoreCase(upstream.getScheme()) || "https".equalsIgnoreCase(upstream.getScheme()))
                 || upstream.getRawQuery() != null || upstream.getRawFragment() != null) {
             throw new IllegalArgumentException("bad upstream URL '" + upstream + "': expected http(s)://HOST[:PORT][/PATH]");
         }
