@@ -366,19 +366,20 @@ public final class SiteTorrents implements AutoCloseable {
             entries = storedAtStart;
             storedAtStart = List.of();   // held only until now
         }
-        int n = 0;
-        for (MetadataStore.Entry e : entries) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // on all cores: registrations of different keys run concurrently anyway (requests for different files)
+        entries.parallelStream().forEach(e -> {
             if (known.byPath(e.path()).filter(k -> k.key().equals(e.key())).isEmpty()) {
-                continue;   // replaced or dropped meanwhile
+                return;   // replaced or dropped meanwhile
             }
             try {
                 register(e, null, false);
-                n++;
+                n.incrementAndGet();
             } catch (RuntimeException ex) {
                 LOG.warn("cannot seed the stored torrent of {}: {}", e.path(), ex.toString());
             }
-        }
-        return n;
+        });
+        return n.get();
     }
 
     /** How often the metadata directory is looked at for torrents stored by other instances. */

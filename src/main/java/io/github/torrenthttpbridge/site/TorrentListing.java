@@ -85,9 +85,12 @@ public record TorrentListing(List<Row> rows, int matching, int total, int seeded
                 return null;
             }
             String f = filter;
-            return path -> {
+            char lower = Character.toLowerCase(f.charAt(0));
+            char upper = Character.toUpperCase(f.charAt(0));
+            return path -> {   // contains, ignoring case, without copying the path (one walk over 100,000 paths)
                 for (int i = 0; i + f.length() <= path.length(); i++) {
-                    if (path.regionMatches(true, i, f, 0, f.length())) {
+                    char c = path.charAt(i);
+                    if ((c == lower || c == upper) && path.regionMatches(true, i, f, 0, f.length())) {
                         return true;
                     }
                 }
