@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Admission {
     static final String PER_IP = "per_ip_limit";
     static final String HANDSHAKES = "handshake_limit";
+    static final String HANDSHAKES_PER_IP = "handshake_limit_per_ip";
     static final String KEY_EXCHANGES = "key_exchange_rate";
 
     private final PeerBudgets budgets;
@@ -52,7 +53,7 @@ final class Admission {
             if (n[0] >= budgets.maxPeersPerIp()) {
                 why[0] = PER_IP;
             } else if (n[1] >= budgets.maxHandshakesPerIp()) {
-                why[0] = HANDSHAKES;
+                why[0] = HANDSHAKES_PER_IP;
             } else {
                 n[0]++;
                 n[1]++;

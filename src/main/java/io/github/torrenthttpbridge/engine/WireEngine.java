@@ -508,6 +508,26 @@ public final class WireEngine implements PeerEngine {
         return best;
     }
 
+    /**
+     * When every handshake place is taken, the incoming connection handshaking longest gives its place up (an honest
+     * handshake takes milliseconds; a flood's connections wait for nothing): false when there is none to close.
+     */
+    private boolean closeOldestHandshaking() {
+        PeerConnection oldest = null;
+        for (PeerConnection c : connections) {
+            if (!c.isOutgoing() && !c.isActive() && !c.isClosedState()
+                    && (oldest == null || c.openedNanos() < oldest.openedNanos())) {
+                oldest = c;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        refused(oldest, "handshake_evicted", "still handshaking when every handshake place was taken");
+        oldest.close("making room for a new connection: every handshake place was taken");
+        return true;
+    }
+
     /** An incoming connection finished its handshakes: it no longer counts as handshaking. */
     void handshakeDone(PeerConnection c) {
         if (c.takeHandshaking()) {
@@ -699,6 +719,9 @@ public final class WireEngine implements PeerEngine {
             }
             java.net.InetAddress ip = ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
             String why = ip == null ? "handshake" : admission.openIncoming(ip);
+            if (Admission.HANDSHAKES.equals(why) && closeOldestHandshaking()) {
+                why = admission.openIncoming(ip);   // a flood of half-open handshakes cannot lock honest peers out
+            }
             if (why != null) {
                 refused(null, why, "from " + ip);
                 ch.close();

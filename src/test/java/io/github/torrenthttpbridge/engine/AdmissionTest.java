@@ -39,7 +39,7 @@ class AdmissionTest {
         Admission ad = new Admission(PeerBudgets.builder().maxHandshakes(3).maxHandshakesPerIp(2).build());
         assertNull(ad.openIncoming(A));
         assertNull(ad.openIncoming(A));
-        assertEquals(Admission.HANDSHAKES, ad.openIncoming(A), "two handshakes from A at once");
+        assertEquals(Admission.HANDSHAKES_PER_IP, ad.openIncoming(A), "two handshakes from A at once");
         assertNull(ad.openIncoming(B));
         assertEquals(Admission.HANDSHAKES, ad.openIncoming(address("192.0.2.3")), "three handshakes in all");
         ad.handshakeDone(A);
