@@ -16,8 +16,11 @@ class TorrentBridgeMetricsTest {
     @Test
     void prometheusNamesFollowItsConventionsAndNoMeterIsPerTorrent() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new TorrentBridgeMetrics(Optional::empty, Optional::empty).bindTo(registry);
+        // Micrometer's gauges hold their object weakly: kept reachable here, or a GC before the scrape makes them NaN
+        TorrentBridgeMetrics metrics = new TorrentBridgeMetrics(Optional::empty, Optional::empty);
+        metrics.bindTo(registry);
         String scrape = registry.scrape();
+        java.lang.ref.Reference.reachabilityFence(metrics);
         for (String line : List.of(
                 "torrent_bridge_uploaded_bytes_total 0.0",
                 "torrent_bridge_origin_received_bytes_total 0.0",
