@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Admission {
     static final String PER_IP = "per_ip_limit";
+    /** Addresses whose key-exchange rate is remembered; the least recently seen are forgotten. */
+    static final int MAX_RATED_ADDRESSES = 4096;
     static final String HANDSHAKES = "handshake_limit";
     static final String HANDSHAKES_PER_IP = "handshake_limit_per_ip";
     static final String KEY_EXCHANGES = "key_exchange_rate";
@@ -26,7 +28,7 @@ final class Admission {
     private final Map<InetAddress, Rate> keyExchangesPerIp = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<InetAddress, Rate> eldest) {
-            return size() > 4096;
+            return size() > MAX_RATED_ADDRESSES;
         }
     };
     private final java.util.function.LongSupplier clock;
@@ -129,6 +131,18 @@ final class Admission {
             }
             return null;
         }
+    }
+
+    /** Addresses with a key-exchange rate remembered now (at most {@link #MAX_RATED_ADDRESSES}). */
+    int ratedAddresses() {
+        synchronized (keyExchangesPerIp) {
+            return keyExchangesPerIp.size();
+        }
+    }
+
+    /** Addresses with connections counted now (0 when every connection is closed). */
+    int addresses() {
+        return perIp.size();
     }
 
     int handshaking() {

@@ -57,4 +57,9 @@ final class OriginLedger {
         }
         return accounts.computeIfAbsent(address, a -> new Account());
     }
+
+    /** Addresses remembered now (at most {@link #MAX_ADDRESSES}). */
+    synchronized int size() {
+        return accounts.size();
+    }
 }

@@ -171,10 +171,6 @@ public final class PieceCache implements AutoCloseable {
         return true;
     }
 
-    boolean prefetch(Key key, Supplier<CompletableFuture<Span>> loader) {
-        return prefetch(key, loader, 0);
-    }
-
     private void load(Key key, java.util.function.Function<LoadToken, CompletableFuture<Span>> loader, Load load) {
         CompletableFuture<Span> f;
         try {

@@ -70,4 +70,22 @@ class AdmissionTest {
         now.addAndGet(1_000_000_000L);
         assertNull(ad.keyExchange(A), "a second later there is room again");
     }
+
+    /** In the unit lane's 256 MiB heap: strangers by the hundred thousand leave two bounded maps behind. */
+    @Test
+    void aFloodOfAddressesLeavesBoundedStateBehind() throws Exception {
+        Admission ad = new Admission(PeerBudgets.defaults());
+        OriginLedger ledger = new OriginLedger();
+        for (int i = 0; i < 200_000; i++) {
+            InetAddress a = InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
+            ad.keyExchange(a);
+            assertNull(ad.openIncoming(a));
+            ad.closed(a, true);
+            ledger.account(a).caused(1 << 20);
+        }
+        assertEquals(Admission.MAX_RATED_ADDRESSES, ad.ratedAddresses(), "key-exchange rates: the newest addresses only");
+        assertEquals(0, ad.addresses(), "connection counts go with their connections");
+        assertEquals(0, ad.handshaking());
+        assertEquals(OriginLedger.MAX_ADDRESSES, ledger.size(), "origin accounts: the most recently used addresses only");
+    }
 }

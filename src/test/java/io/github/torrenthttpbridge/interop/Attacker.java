@@ -138,6 +138,18 @@ public final class Attacker implements AutoCloseable {
         return id;
     }
 
+    /** Handshake and interested, then waits for the unchoke: the output stream, or null (after a pause) without one. */
+    private OutputStream interestedAndUnchoked(Socket s) throws IOException {
+        handshake(s);
+        OutputStream out = s.getOutputStream();
+        send(out, message(2, new byte[0]));
+        if (!awaitUnchoke(s)) {
+            pause(1000);
+            return null;
+        }
+        return out;
+    }
+
     /** Reads messages until an unchoke; false if none came within 10 s. */
     private boolean awaitUnchoke(Socket s) throws IOException {
         DataInputStream in = new DataInputStream(s.getInputStream());
@@ -185,11 +197,8 @@ public final class Attacker implements AutoCloseable {
 
     private void pinnedSpans() throws IOException, InterruptedException {
         try (Socket s = connect()) {
-            handshake(s);
-            OutputStream out = s.getOutputStream();
-            send(out, message(2, new byte[0]));
-            if (!awaitUnchoke(s)) {
-                pause(1000);
+            OutputStream out = interestedAndUnchoked(s);
+            if (out == null) {
                 return;
             }
             int pieces = Math.min(torrent.pieceCount(), 1000);
@@ -218,11 +227,8 @@ public final class Attacker implements AutoCloseable {
 
     private void requestCancel() throws IOException, InterruptedException {
         try (Socket s = connect()) {
-            handshake(s);
-            OutputStream out = s.getOutputStream();
-            send(out, message(2, new byte[0]));
-            if (!awaitUnchoke(s)) {
-                pause(1000);
+            OutputStream out = interestedAndUnchoked(s);
+            if (out == null) {
                 return;
             }
             AtomicBoolean closed = new AtomicBoolean();
