@@ -230,9 +230,12 @@ final class PeerSession {
                     || loadsInFlight >= budgets.originLoadsPerPeer())) {
                 return;   // waits until one of this peer's spans is released or arrives
             }
+            // a load is charged for the piece asked for, not the rest of the span the store fetches with it (that
+            // batching is ours): a peer reading pieces in random order through a small cache is not taken for a churner
+            long pieceBytes = torrent.meta.pieceSize(r.index);
             CompletableFuture<ByteBuffer> f = torrent.pieces.claim(r.index, n -> {
-                own.caused(n);
-                origin.caused(n);
+                own.caused(Math.min(n, pieceBytes));
+                origin.caused(Math.min(n, pieceBytes));
             });
             if (f == null) {
                 retryLater();   // the cache is full of pinned and loading spans

@@ -15,7 +15,7 @@ import io.github.torrenthttpbridge.torrent.TorrentCreator;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 
 /** Test pieces held in memory, with a count of claims not yet released (which must end at zero). */
-final class MemoryPieces implements PieceSource {
+class MemoryPieces implements PieceSource {
     final byte[] data;
     final TorrentMetadata torrent;
     final AtomicInteger claims = new AtomicInteger();

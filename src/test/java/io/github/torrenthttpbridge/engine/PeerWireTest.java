@@ -320,6 +320,34 @@ class PeerWireTest {
     }
 
     @Test
+    void aPeerIsChargedForThePiecesItAsksForNotForTheSpansFetchedWithThem() {
+        // the first claim of each piece "fetches" 10 MiB (a big span), as a store loading it would; the peer asks for
+        // whole 32 KiB pieces one after another
+        java.util.Set<Integer> loaded = new java.util.HashSet<>();
+        MemoryPieces bigSpans = new MemoryPieces(5 * PIECE + 1000, PIECE, 2) {
+            @Override
+            public CompletableFuture<ByteBuffer> claim(int index, java.util.function.LongConsumer originBytes) {
+                if (loaded.add(index)) {
+                    originBytes.accept(10L << 20);
+                }
+                return piece(index);
+            }
+        };
+        pieces = bigSpans;
+        engineWith(PeerBudgets.builder().originRatio(1).originAllowanceBytes(2L * PIECE).build());
+        Peer p = unchokedPeer();
+        for (int i = 0; i < 5; i++) {
+            p.message(Wire.REQUEST, block(i, 0));
+            p.message(Wire.REQUEST, block(i, 16384));
+            p.awaitMessage(Wire.PIECE);
+            p.awaitMessage(Wire.PIECE);
+        }
+        assertEquals(Map.of(), engine.peersChokedByReason(), "an honest peer is charged a piece per piece it takes");
+        assertTrue(p.conn.isActive());
+        assertEquals(0, pieces.claims.get());
+    }
+
+    @Test
     void requestCancelChurnIsChoked() {
         Peer p = unchokedPeer();
         pieces.gate = new CompletableFuture<>();
