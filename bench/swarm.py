@@ -160,8 +160,11 @@ def run(seed, arrival, torrent, size):
     t0 = time.time()
     next_join = 0
     done = 0
+    timeline = []   # (seconds, copies uploaded by the seed so far), once a second
     while done < n:
         now = time.time()
+        if not timeline or now - t0 - timeline[-1][0] >= 1:
+            timeline.append((round(now - t0, 1), round(seed.uploaded() / size, 2)))
         if now - t0 > a.timeout:
             break
         if len(leechers) < n and (arrival == "simultaneous" or now - t0 >= next_join * a.stagger):
@@ -203,7 +206,9 @@ def run(seed, arrival, torrent, size):
         shutil.rmtree(l[5], ignore_errors=True)
     last = max((l[3] for l in leechers if l[3]), default=end)
     return {"seed": seed.label, "arrival": arrival, "copies": round(up / size, 3), "all_done_s": round(last - t0, 1),
-            "completed": ok, "identical": same, "leechers": n}
+            "completed": ok, "identical": same, "leechers": n,
+            "leecher_s": [[round(l[2] - t0, 1), round(l[3] - t0, 1) if l[3] else None] for l in leechers],
+            "timeline": timeline}
 
 
 def digest(f):
@@ -240,6 +245,8 @@ try:
                 log("%-18s %-12s copies %6.3f  all done %6.1f s  completed %d/%d identical %d" % (
                     row["seed"], arrival, row["copies"], row["all_done_s"], row["completed"], row["leechers"],
                     row["identical"]))
+                log("  leechers (joined, done): %s" % " ".join("%s-%s" % (j, d) for j, d in row["leecher_s"]))
+                log("  seed copies by time: %s" % " ".join("%s:%s" % x for x in row["timeline"][::2]))
 finally:
     cleanup()
 

@@ -35,6 +35,7 @@ public final class BridgeConfig {
     private final InetSocketAddress announceAddress;
 
     private final io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets;
+    private final io.github.torrenthttpbridge.engine.SeedingMode seeding;
 
     /** Only {@link Builder#build()} makes one, after checking every setting. */
     private BridgeConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
@@ -43,8 +44,10 @@ public final class BridgeConfig {
                          Duration peerDiscoveryInterval, OriginClientConfig origin, int maxOutstandingPerPeer,
                          long maxUploadBytesPerSecond, int uploadSlots, long diskCacheBytes,
                          java.nio.file.Path diskCacheDir, InetSocketAddress announceAddress,
-                         io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets) {
+                         io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets,
+                         io.github.torrenthttpbridge.engine.SeedingMode seeding) {
         this.peerBudgets = peerBudgets;
+        this.seeding = seeding;
         this.bindAddress = bindAddress;
         this.port = port;
         this.dhtEnabled = dhtEnabled;
@@ -73,6 +76,11 @@ public final class BridgeConfig {
     /** What one peer, one IP address and all peers together may make the bridge hold or do. */
     public io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets() {
         return peerBudgets;
+    }
+
+    /** How pieces are shown to peers. */
+    public io.github.torrenthttpbridge.engine.SeedingMode seeding() {
+        return seeding;
     }
 
     public int port() {
@@ -169,6 +177,7 @@ public final class BridgeConfig {
                 + ", " + "maxOutstandingPerPeer=" + maxOutstandingPerPeer
                 + ", " + "maxUploadBytesPerSecond=" + maxUploadBytesPerSecond
                 + ", " + "uploadSlots=" + uploadSlots
+                + ", " + "seeding=" + seeding.settingName()
                 + ", " + "diskCacheBytes=" + diskCacheBytes
                 + ", " + "diskCacheDir=" + diskCacheDir
                 + ", " + "announceAddress=" + announceAddress + "]";
@@ -200,6 +209,7 @@ public final class BridgeConfig {
         b.diskCacheDir = diskCacheDir;
         b.announceAddress = announceAddress;
         b.peerBudgets = peerBudgets;
+        b.seeding = seeding;
         return b;
     }
 
@@ -224,6 +234,14 @@ public final class BridgeConfig {
         private long diskCacheBytes = 1024L * 1024 * 1024;
         private java.nio.file.Path diskCacheDir;
         private io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets = io.github.torrenthttpbridge.engine.PeerBudgets.defaults();
+
+        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.ECONOMICAL;
+
+        /** How pieces are shown to peers (default economical: each piece leaves the seed about once per swarm). */
+        public Builder seeding(io.github.torrenthttpbridge.engine.SeedingMode mode) {
+            this.seeding = java.util.Objects.requireNonNull(mode, "seeding");
+            return this;
+        }
 
         /** The peers' budgets (default {@link io.github.torrenthttpbridge.engine.PeerBudgets#defaults()}). */
         public Builder peerBudgets(io.github.torrenthttpbridge.engine.PeerBudgets budgets) {
@@ -414,7 +432,7 @@ public final class BridgeConfig {
             return new BridgeConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, cacheBytes,
                     minFetchBytes, maxPeers, maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, origin,
                     maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots, diskCacheBytes, diskCacheDir,
-                    announceAddress, peerBudgets);
+                    announceAddress, peerBudgets, seeding);
         }
 
         private static void checkPort(String name, int p) {

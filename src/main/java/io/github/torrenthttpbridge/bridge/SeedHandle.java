@@ -80,7 +80,7 @@ public final class SeedHandle {
         var s = pieces.stats();
         return new SeedStats(running.peerCount(), running.uploaded(), s.originBytes(), s.originRequests(),
                 s.originFailures(), s.piecesVerified(), s.verificationFailures(), running.blocksRefused(), s.cacheHits(),
-                s.diskHits(), s.diskFailures());
+                s.diskHits(), s.diskFailures(), running.peersCompleted());
     }
 
     void stopped() {

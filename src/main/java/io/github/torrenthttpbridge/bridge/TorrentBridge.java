@@ -71,7 +71,7 @@ public final class TorrentBridge implements AutoCloseable {
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
                     config.maxUploadBytesPerSecond(), config.uploadSlots(), config.peerBudgets().sendBufferBytes(),
-                    config.announceAddress(), config.peerBudgets());
+                    config.announceAddress(), config.peerBudgets()).withSeeding(config.seeding());
             this.engine = new WireEngine(ec);
             try {
                 engine.start();
@@ -344,26 +344,13 @@ public final class TorrentBridge implements AutoCloseable {
      * the seeded torrents.
      */
     public SeedStats totals() {
-        long[] t;
-        int peers = 0;
         synchronized (retired) {  // a torrent being removed is counted either live or retired, never both or neither
-            t = retired.snapshot();
+            SeedStats t = retired.snapshot();
             for (SeedHandle h : seeds.values()) {
-                SeedStats s = h.stats();
-                peers += s.peers();
-                t[0] += s.uploaded();
-                t[1] += s.originBytes();
-                t[2] += s.originRequests();
-                t[3] += s.originFailures();
-                t[4] += s.piecesVerified();
-                t[5] += s.verificationFailures();
-                t[6] += s.blocksRefused();
-                t[7] += s.cacheHits();
-                t[8] += s.diskHits();
-                t[9] += s.diskFailures();
+                t = t.plus(h.stats());
             }
+            return t;
         }
-        return new SeedStats(peers, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
     }
 
     /** Final figures of removed torrents (a torrent is removed once; a removal racing a {@link #totals()} may miss one scrape). */

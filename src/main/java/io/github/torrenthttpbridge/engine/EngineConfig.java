@@ -26,15 +26,29 @@ import java.util.List;
  *                           or null for the listener's own port and no {@code ip}; a port of 0 means the listener's
  * @param budgets            what one peer, one IP address and all peers may make the engine hold or do
  *                           ({@code sendBufferBytes} above is the per-peer send budget)
+ * @param seeding            how pieces are shown to peers (economical by default)
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
                            int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
                            int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots,
-                           long sendBufferBytes, InetSocketAddress announceAddress, PeerBudgets budgets) {
+                           long sendBufferBytes, InetSocketAddress announceAddress, PeerBudgets budgets,
+                           SeedingMode seeding) {
     public EngineConfig {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         java.util.Objects.requireNonNull(budgets, "budgets");
+        java.util.Objects.requireNonNull(seeding, "seeding");
+    }
+
+    /** With economical seeding. */
+    public EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
+                        List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
+                        int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
+                        int maxOutstandingPerPeer, long maxUploadBytesPerSecond, int uploadSlots, long sendBufferBytes,
+                        InetSocketAddress announceAddress, PeerBudgets budgets) {
+        this(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers, maxPeersPerTorrent,
+                maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots,
+                sendBufferBytes, announceAddress, budgets, SeedingMode.ECONOMICAL);
     }
 
     /** With the default budgets. */
@@ -52,7 +66,14 @@ public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled
     public EngineConfig withBudgets(PeerBudgets b) {
         return new EngineConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers,
                 maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer,
-                maxUploadBytesPerSecond, uploadSlots, sendBufferBytes, announceAddress, b);
+                maxUploadBytesPerSecond, uploadSlots, sendBufferBytes, announceAddress, b, seeding);
+    }
+
+    /** A copy with another seeding mode. */
+    public EngineConfig withSeeding(SeedingMode mode) {
+        return new EngineConfig(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers,
+                maxPeersPerTorrent, maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer,
+                maxUploadBytesPerSecond, uploadSlots, sendBufferBytes, announceAddress, budgets, mode);
     }
 
     /** Without an announce address: the listener's own port is announced. */

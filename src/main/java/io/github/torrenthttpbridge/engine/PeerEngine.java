@@ -91,6 +91,11 @@ public interface PeerEngine extends AutoCloseable {
         /** Addresses of connected peers. */
         Set<String> peers();
 
+        /** Peers that got their last piece while connected to this seed. */
+        default long peersCompleted() {
+            return 0;
+        }
+
         /** BEP 52 hash requests answered with hashes (v2 and hybrid torrents). */
         default long hashRequestsServed() {
             return 0;

@@ -82,6 +82,8 @@ final class PeerSession {
     private final ArrayDeque<byte[]> hashRequests = new ArrayDeque<>();
     private final ExtensionMessages extensions;
     private final PeerExchange pex = new PeerExchange();
+    /** The peer's pieces, and the pieces shown to it. */
+    private final PeerPieces pieces;
     private boolean choking = true;
     private boolean interested;
     private boolean throttled;
@@ -99,11 +101,12 @@ final class PeerSession {
         this.extensions = new ExtensionMessages(conn, torrent, pex);
         this.spanPieces = Math.max(1, torrent.pieces.spanPieces());
         this.origin = engine.originLedger().account(conn.remoteAddress());
+        this.pieces = new PeerPieces(torrent, conn.out, engine.seeding());
     }
 
-    /** Right after the handshakes: what we have (everything), our extensions, our DHT port. */
+    /** Right after the handshakes: what we have (everything, or the pieces shown), our extensions, our DHT port. */
     void start(boolean peerDht) {
-        conn.out.send(fast ? Wire.simple(Wire.HAVE_ALL) : Wire.fullBitfield(torrent.meta.pieceCount()));
+        pieces.start(fast);
         if (extended) {
             conn.out.send(extensions.handshake());
         }
@@ -123,7 +126,12 @@ final class PeerSession {
             throw new PeerConnection.ProtocolException("message " + id + " of length " + m.remaining());
         }
         switch (id) {
-            case Wire.CHOKE, Wire.UNCHOKE, Wire.HAVE, Wire.PORT -> {
+            case Wire.CHOKE, Wire.UNCHOKE, Wire.PORT -> {
+            }
+            case Wire.HAVE -> {
+                if (pieces.have(m.getInt(1))) {
+                    completed();
+                }
             }
             case Wire.INTERESTED -> {
                 if (!interested) {
@@ -141,12 +149,12 @@ final class PeerSession {
                 }
             }
             case Wire.BITFIELD -> {
-                int pieces = torrent.meta.pieceCount();
-                if (m.remaining() - 1 != (pieces + 7) / 8) {
+                int count = torrent.meta.pieceCount();
+                if (m.remaining() - 1 != (count + 7) / 8) {
                     throw new PeerConnection.ProtocolException("bitfield of " + (m.remaining() - 1) + " bytes for "
-                            + pieces + " pieces");
+                            + count + " pieces");
                 }
-                if (isFull(m, pieces)) {
+                if (pieces.bitfield(m)) {
                     conn.close("the peer is a seed too");
                 }
             }
@@ -172,13 +180,21 @@ final class PeerSession {
         }
     }
 
-    private static boolean isFull(ByteBuffer m, int pieces) {
-        for (int i = 0; i < pieces; i++) {
-            if ((m.get(1 + i / 8) & (0x80 >>> (i % 8))) == 0) {
-                return false;
-            }
+    /**
+     * The peer got its last piece while connected: counted. The connection stays a while, to learn whether the peer
+     * stays to upload or leaves at once ({@link PeerPieces#stayed}).
+     */
+    private void completed() {
+        torrent.peersCompleted.increment();
+    }
+
+    /** Once a second (the engine's sweep): an isolated peer is shown what it lacks; a completed one that stayed goes. */
+    void tick(long now) {
+        if (pieces.stayed(now)) {
+            conn.close("the peer completed the torrent and stays to upload");
+            return;
         }
-        return true;
+        pieces.topUp(now);
     }
 
     private void request(int index, int begin, int length) {
@@ -621,8 +637,9 @@ final class PeerSession {
         pump();
     }
 
-    /** The connection ended: every claim still held is released. */
+    /** The connection ended: every claim still held is released, and the peer's pieces leave the swarm's counts. */
     void closed() {
+        pieces.closed();
         for (Request r : requested.values()) {
             release(r);
         }

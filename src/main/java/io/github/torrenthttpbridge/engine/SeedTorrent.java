@@ -31,7 +31,11 @@ final class SeedTorrent implements PeerEngine.Seeded {
     final LongAdder blocksRefused = new LongAdder();
     final LongAdder hashRequestsServed = new LongAdder();
     final LongAdder hashRequestsRejected = new LongAdder();
+    /** Peers that got their last piece while connected to us. */
+    final LongAdder peersCompleted = new LongAdder();
     final Set<PeerConnection> peers = ConcurrentHashMap.newKeySet();
+    /** What the connected peers hold (economical seeding). */
+    final SwarmPieces swarm;
     volatile boolean removed;
 
     SeedTorrent(TorrentMetadata meta, PieceSource pieces) {
@@ -46,6 +50,7 @@ final class SeedTorrent implements PeerEngine.Seeded {
         }
         this.req2 = Map.copyOf(r);
         this.hashServer = meta.hasV2() ? new HashServer(meta) : null;
+        this.swarm = new SwarmPieces(meta.pieceCount());
     }
 
     /**
@@ -103,6 +108,11 @@ final class SeedTorrent implements PeerEngine.Seeded {
     @Override
     public long hashRequestsRejected() {
         return hashRequestsRejected.sum();
+    }
+
+    @Override
+    public long peersCompleted() {
+        return peersCompleted.sum();
     }
 
     @Override

@@ -217,6 +217,7 @@ public final class WireEngine implements PeerEngine {
                 if (blocked == 0 && c.session() != null && !c.isClosedState()) {
                     c.session().exchangePeers(now);
                     c.session().expireRequests(now);
+                    c.session().tick(now);
                 }
             }
             if (blocked > STALL_DROP_NANOS) {
@@ -384,6 +385,10 @@ public final class WireEngine implements PeerEngine {
 
     long sendHighWatermark() {
         return config.sendBufferBytes();
+    }
+
+    SeedingMode seeding() {
+        return config.seeding();
     }
 
     PeerBudgets budgets() {

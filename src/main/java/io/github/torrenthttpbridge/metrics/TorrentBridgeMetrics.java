@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * The bridge's figures as Micrometer meters, for any registry (Prometheus names in brackets):
  * <ul>
  *   <li>{@code torrent.bridge.uploaded} (torrent_bridge_uploaded_bytes_total): verified bytes sent to peers</li>
+ *   <li>{@code torrent.bridge.peers.completed} (torrent_bridge_peers_completed_total): peers that got their last piece
+ *       while connected</li>
  *   <li>{@code torrent.bridge.origin.received} (torrent_bridge_origin_received_bytes_total) and
  *       {@code torrent.bridge.origin.requests} (torrent_bridge_origin_requests_total): range requests to the origin
  *       and the bytes they brought; {@code torrent.bridge.origin.failures}: requests that failed after retries</li>
@@ -67,6 +69,7 @@ public final class TorrentBridgeMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         counter(registry, "torrent.bridge.uploaded", BaseUnits.BYTES, "verified bytes uploaded to peers", s -> s.totals.uploaded());
+        counter(registry, "torrent.bridge.peers.completed", null, "peers that got their last piece while connected to the bridge", s -> s.totals.peersCompleted());
         counter(registry, "torrent.bridge.origin.received", BaseUnits.BYTES, "bytes received from the origin", s -> s.totals.originBytes());
         counter(registry, "torrent.bridge.origin.requests", null, "range requests sent to the origin", s -> s.totals.originRequests());
         counter(registry, "torrent.bridge.origin.failures", null, "origin range requests that failed after retries", s -> s.totals.originFailures());
@@ -123,7 +126,7 @@ public final class TorrentBridgeMetrics implements MeterBinder {
     private Snapshot take(long now) {
         Optional<TorrentBridge> b = bridge.get();
         Optional<SiteTorrents> st = site.get();
-        Snapshot s = new Snapshot(now, b.map(TorrentBridge::totals).orElse(new SeedStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        Snapshot s = new Snapshot(now, b.map(TorrentBridge::totals).orElse(SeedStats.ZERO));
         b.ifPresent(br -> {
             s.choked = br.peersChoked();
             s.refused = br.handshakesRefused();

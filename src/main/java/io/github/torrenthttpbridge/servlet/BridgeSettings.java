@@ -113,6 +113,14 @@ public final class BridgeSettings {
         hashLease = b.hashLease;
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
         peerBudgets = b.budgets.build();
+        seeding = b.seeding;
+    }
+
+    private final io.github.torrenthttpbridge.engine.SeedingMode seeding;
+
+    /** How pieces are shown to peers ({@code seeding}). */
+    public io.github.torrenthttpbridge.engine.SeedingMode seeding() {
+        return seeding;
     }
 
     private final io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets;
@@ -329,7 +337,7 @@ public final class BridgeSettings {
                 + ", diskCacheDir=" + diskCacheDir + ", trackers=" + trackers + ", trustedProxies=" + trustedProxies
                 + ", webSeed=" + webSeed + ", injectLinks=" + injectLinks + ", injectPaths=" + injectPaths + ", statusPath="
                 + statusPath + ", hashJobs=" + hashJobs + ", maxWait=" + maxWait + ", tracker=" + tracker + ", publicUrl="
-                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits + ", " + peerBudgets
+                + publicUrl + ", announceAddress=" + announceAddress + ", hashLease=" + hashLease + ", " + limits + ", " + peerBudgets + ", seeding=" + seeding.settingName()
                 + ", maxFolderFiles=" + maxFolderFiles + ", maxFolderBytes=" + maxFolderBytes
                 + ", torrentVersion=" + torrentVersion.label() + "]";
     }
@@ -380,6 +388,14 @@ public final class BridgeSettings {
         private InetSocketAddress announceAddress;
         private final io.github.torrenthttpbridge.engine.PeerBudgets.Builder budgets =
                 io.github.torrenthttpbridge.engine.PeerBudgets.builder();
+
+        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.ECONOMICAL;
+
+        /** How pieces are shown to peers. */
+        public Builder seeding(io.github.torrenthttpbridge.engine.SeedingMode mode) {
+            seeding = Objects.requireNonNull(mode, "seeding");
+            return this;
+        }
 
         /** Changes the peers' budgets (each value is checked by {@code PeerBudgets.Builder} as it is set). */
         public Builder peerBudgets(java.util.function.Consumer<io.github.torrenthttpbridge.engine.PeerBudgets.Builder> change) {

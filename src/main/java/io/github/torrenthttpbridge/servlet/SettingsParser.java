@@ -67,6 +67,7 @@ public final class SettingsParser {
             p("max-peers", "200", "peer connections in all"),
             p("max-peers-per-torrent", "50", "peer connections per torrent"),
             p("max-upload-kib", "0", "upload rate cap for all torrents together, KiB/s (0 = no cap)"),
+            p("seeding", "economical", "how pieces are shown to peers: economical (each peer is shown a few pieces the swarm lacks, so each piece leaves the bridge about once per swarm and the peers pass it on; a peer with nobody to trade with gets everything at the cap) or plain (every piece to every peer, as an ordinary seed)"),
             p("origin-connections", "8", "concurrent connections the bridge opens to the origin"),
             p("hash-queue", "100", "files that may wait for hashing; beyond it ?torrent answers 503 with Retry-After"),
             p("metadata-max-mib", "256", "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only"),
@@ -163,6 +164,7 @@ public final class SettingsParser {
             case "max-peers" -> b.maxPeers((int) intRange(n, v, 1, 100_000));
             case "max-peers-per-torrent" -> b.maxPeersPerTorrent((int) intRange(n, v, 1, 100_000));
             case "max-upload-kib" -> b.maxUploadKiB(intRange(n, v, 0, 1L << 30));
+            case "seeding" -> b.seeding(seedingMode(n, v));
             case "origin-connections" -> b.originConnections((int) intRange(n, v, 1, 1024));
             case "hash-queue" -> b.hashQueue((int) intRange(n, v, 1, 100_000));
             case "metadata-max-mib" -> b.metadataMaxMiB(intRange(n, v, 1, 1L << 30));
@@ -222,6 +224,14 @@ public final class SettingsParser {
             return URI.create(v);
         } catch (IllegalArgumentException e) {
             throw BridgeSettings.bad(name, v, "an absolute http(s) URL without query or fragment");
+        }
+    }
+
+    private static io.github.torrenthttpbridge.engine.SeedingMode seedingMode(String name, String v) {
+        try {
+            return io.github.torrenthttpbridge.engine.SeedingMode.of(v);
+        } catch (IllegalArgumentException e) {
+            throw BridgeSettings.bad(name, v, "economical or plain");
         }
     }
 

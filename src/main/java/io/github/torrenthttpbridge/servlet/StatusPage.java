@@ -90,6 +90,7 @@ final class StatusPage {
                     + ",\"announces\":" + announcesJson(b.bridge.announceStats())
                     + "},\"totals\":{\"torrents\":" + listing.total() + ",\"seeded\":" + listing.seeded()
                     + ",\"length\":" + listing.bytes() + ",\"peers\":" + totals.peers() + ",\"uploaded\":" + totals.uploaded()
+                    + ",\"completed\":" + totals.peersCompleted()
                     + ",\"originBytes\":" + totals.originBytes() + ",\"memoryHits\":" + totals.cacheHits()
                     + ",\"diskHits\":" + totals.diskHits() + ",\"diskFailures\":" + totals.diskFailures()
                     + ",\"verificationFailures\":" + totals.verificationFailures()
@@ -113,6 +114,7 @@ final class StatusPage {
                     SeedStats st = s.handle().stats();
                     w.print(",\"infohash\":" + Json.str(s.infoHash().hex()) + ",\"magnet\":" + Json.str(s.magnet())
                             + ",\"length\":" + s.length() + ",\"peers\":" + st.peers() + ",\"uploaded\":" + st.uploaded()
+                            + ",\"copies\":" + copiesJson(st, s.length()) + ",\"completed\":" + st.peersCompleted()
                             + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
                             + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
                             + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
@@ -183,7 +185,8 @@ final class StatusPage {
                 w.print(num(Units.bytes(s.length()), s.length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
                         + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.tracker.peerCount(s.infoHash()))
-                        + num(Units.bytes(x.uploaded()), x.uploaded()) + num(Units.bytes(x.originBytes()), x.originBytes())
+                        + num(Units.bytes(x.uploaded()) + copiesText(x, s.length()), x.uploaded())
+                        + num(Units.bytes(x.originBytes()), x.originBytes())
                         + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
                         + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
                         + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.site.webseedRequests(s.path()))
@@ -236,6 +239,17 @@ final class StatusPage {
             sb.append("page=").append(page).append('&');
         }
         return Json.html(sb.substring(0, sb.length() - 1).isEmpty() ? "?" : sb.substring(0, sb.length() - 1));
+    }
+
+    /** Copies of the torrent uploaded (bytes uploaded ÷ its length), or null for an empty torrent. */
+    static String copiesJson(SeedStats s, long length) {
+        return length == 0 ? "null" : String.format(Locale.ROOT, "%.3f", s.copies(length));
+    }
+
+    /** After the bytes uploaded: copies of the file they make and peers that completed, once there are any. */
+    static String copiesText(SeedStats s, long length) {
+        return s.uploaded() == 0 || length == 0 ? "" : String.format(Locale.ROOT, " (%.2f copies; %d peers completed)",
+                s.copies(length), s.peersCompleted());
     }
 
     /** Origin bytes ÷ bytes uploaded, or null before any upload. */

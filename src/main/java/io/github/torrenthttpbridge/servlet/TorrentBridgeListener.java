@@ -69,7 +69,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                 .diskCacheMiB(s.diskCacheMiB()).diskCacheDir(s.diskCacheDir())
                 .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
                 .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
-                .peerBudgets(s.peerBudgets())
+                .peerBudgets(s.peerBudgets()).seeding(s.seeding())
                 .announceAddress(s.announceAddress())
                 // the site is our own origin: never follow redirects away from it
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false)

@@ -1,0 +1,193 @@
+package io.github.torrenthttpbridge.engine;
+
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One peer's pieces as it announces them (bitfield, Have, Have All/None) and, when seeding economically, which
+ * pieces we have shown it. Plain seeding announces every piece at once. Economical seeding poses as having none
+ * (BEP 6 Have None, or no bitfield) and keeps a few pieces shown to each peer that the peer lacks: pieces no
+ * connected peer has and none is being sent first, so the seed sends each piece to the swarm about once and the
+ * peers pass it on to each other (BEP 16's idea, without waiting for a piece to be passed on before showing the
+ * next: the seed stays at its cap while the swarm lacks pieces). A peer that has gained nothing from the others for
+ * {@link #ISOLATED_NANOS} (it has nobody to trade with, or nobody has what it lacks) is shown the rarest pieces it
+ * lacks instead, so it finishes at the seed's speed. Runs under the connection's lock.
+ */
+final class PeerPieces {
+    /** A peer that gained no piece from the others this long is served whatever it lacks, rarest first. */
+    static final long ISOLATED_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** Shown pieces a peer may have on its way at once, at least (and bytes: enough to keep its requests going). */
+    static final int MIN_SHOWN = 2;
+    static final int MAX_SHOWN = 16;
+    static final long SHOWN_BYTES = 512 * 1024;
+    /**
+     * A peer that arrives when the swarm already holds every piece is shown the rarest pieces it lacks until it has
+     * this share of them, unless finished peers are known to stay: the others are busy with each other and leave when
+     * done, and with half the file the newcomer has something to trade.
+     */
+    static final double LATE_SHARE = 0.5;
+
+    private final SeedTorrent torrent;
+    private final SendQueue out;
+    private final boolean economical;
+    private final int pieceCount;
+    private final int target;
+    private final BitSet has = new BitSet();
+    private final BitSet revealed = new BitSet();
+    private int hasCount;
+    /** Pieces shown to the peer that it does not have yet. */
+    private int onTheWay;
+    private long lastGainNanos = System.nanoTime();
+    private boolean joined;
+    private boolean late;
+    private boolean complete;
+    private long completeNanos;
+    private boolean stayReported;
+
+    PeerPieces(SeedTorrent torrent, SendQueue out, SeedingMode mode) {
+        this.torrent = torrent;
+        this.out = out;
+        this.economical = mode == SeedingMode.ECONOMICAL;
+        this.pieceCount = torrent.meta.pieceCount();
+        long pieceLength = Math.max(1, torrent.meta.pieceLength());
+        this.target = (int) Math.max(MIN_SHOWN, Math.min(MAX_SHOWN, (SHOWN_BYTES + pieceLength - 1) / pieceLength));
+    }
+
+    /** What we have, right after the handshakes: everything (plain), or nothing and then the first shown pieces. */
+    void start(boolean fast) {
+        if (!economical) {
+            out.send(fast ? Wire.simple(Wire.HAVE_ALL) : Wire.fullBitfield(pieceCount));
+            return;
+        }
+        // a peer arriving when the swarm already holds every piece competes with peers that have most of them
+        late = torrent.swarm.active() && torrent.swarm.unsent() == 0;
+        torrent.swarm.join();
+        joined = true;
+        if (fast) {
+            out.send(Wire.simple(Wire.HAVE_NONE));   // BEP 6: a fast peer says what it has; no bitfield for none (BEP 3)
+        }
+        topUp(System.nanoTime());
+    }
+
+    /** The peer's bitfield (length already checked). True when the peer has every piece (it is a seed). */
+    boolean bitfield(ByteBuffer m) {
+        for (int i = 0; i < pieceCount; i++) {
+            if ((m.get(1 + i / 8) & (0x80 >>> (i % 8))) != 0) {
+                add(i);
+            }
+        }
+        return settle();
+    }
+
+    /** A Have from the peer. True when it gave the peer its last piece. */
+    boolean have(int index) {
+        if (index < 0 || index >= pieceCount) {
+            throw new PeerConnection.ProtocolException("have for piece " + index + " of " + pieceCount);
+        }
+        add(index);
+        return settle();
+    }
+
+    private void add(int i) {
+        if (has.get(i)) {
+            return;
+        }
+        has.set(i);
+        hasCount++;
+        boolean wasShown = revealed.get(i);
+        if (wasShown) {
+            onTheWay--;
+        } else {
+            lastGainNanos = System.nanoTime();   // it got this one elsewhere: it trades with the others
+        }
+        if (joined) {
+            torrent.swarm.gained(i, wasShown);
+        }
+    }
+
+    /** After the peer's pieces changed: a peer that now has everything is counted (once), else shown more. */
+    private boolean settle() {
+        if (hasCount == pieceCount) {
+            if (complete) {
+                return false;
+            }
+            complete = true;
+            completeNanos = System.nanoTime();
+            return true;
+        }
+        topUp(System.nanoTime());
+        return false;
+    }
+
+    /**
+     * Economical seeding: shows the peer more pieces while fewer than a few are on their way to it — pieces the
+     * swarm lacks, or, for an isolated peer, the rarest it lacks. Called after its pieces change and once a second.
+     */
+    void topUp(long now) {
+        if (!economical || complete || out == null) {
+            return;
+        }
+        while (onTheWay < target) {
+            int p = torrent.swarm.takeUnsent(has, revealed);
+            if (p < 0 && needsTheSeed(now)) {
+                p = torrent.swarm.takeRarest(has, revealed);
+            }
+            if (p < 0) {
+                return;
+            }
+            revealed.set(p);
+            onTheWay++;
+            out.send(Wire.have(p));
+        }
+    }
+
+    /**
+     * Whether the peer should get pieces the swarm already has from the seed: it gained nothing from the others for
+     * {@link #ISOLATED_NANOS}; or peers leave as soon as they are done (the swarm's uplinks shrink as it finishes);
+     * or it arrived late and has less than {@link #LATE_SHARE} of the pieces, unless finished peers stay to upload.
+     */
+    private boolean needsTheSeed(long now) {
+        return now - lastGainNanos > ISOLATED_NANOS || torrent.swarm.leaving(now)
+                || late && hasCount < pieceCount * LATE_SHARE && !torrent.swarm.staying(now);
+    }
+
+    /** Whether we announced {@code piece} to the peer (always, seeding plainly). */
+    boolean shown(int piece) {
+        return !economical || revealed.get(piece);
+    }
+
+    /** Pieces the peer announced. */
+    int count() {
+        return hasCount;
+    }
+
+    /** Pieces shown to the peer that it does not have yet. */
+    int onTheWay() {
+        return onTheWay;
+    }
+
+    /**
+     * Once a second. True when the peer completed {@link SwarmPieces#STAY_NANOS} ago and is still here: it stays to
+     * upload (the swarm learns it; the connection, seed to seed, can go).
+     */
+    boolean stayed(long now) {
+        if (complete && !stayReported && now - completeNanos > SwarmPieces.STAY_NANOS) {
+            stayReported = true;
+            torrent.swarm.stayed(now);
+            return true;
+        }
+        return false;
+    }
+
+    /** The peer went away: what it had and what was on its way to it no longer count for the swarm. */
+    void closed() {
+        if (complete && !stayReported) {
+            torrent.swarm.left(System.nanoTime());   // it left as soon as it was done
+        }
+        if (joined) {
+            joined = false;
+            torrent.swarm.leave(has, revealed);
+        }
+    }
+}
