@@ -27,6 +27,8 @@ p.add_argument("--report-every", type=float, default=1, help="seconds between pr
 p.add_argument("--no-pex", action="store_true",
                help="no ut_pex (peer exchange): this leecher talks to the peers it is given and finds no others")
 p.add_argument("--max-rate-mib", type=float, default=0, help="download rate limit, MiB/s (0: none)")
+p.add_argument("--upload-kib", type=int, default=0, help="upload rate limit, KiB/s (0: none), loopback peers included")
+p.add_argument("--stay", type=float, default=0, help="seconds to keep seeding after completing (default: leave at once)")
 a = p.parse_args()
 
 settings = {
@@ -49,6 +51,8 @@ if a.tracker_on_loopback:
 if a.max_rate_mib > 0:
     settings["download_rate_limit"] = int(a.max_rate_mib * 1048576)
     settings["ignore_limits_on_local_network"] = False  # else loopback peers are exempt
+if a.upload_kib > 0:
+    settings["upload_rate_limit"] = a.upload_kib * 1024
 if a.no_encryption:
     settings["out_enc_policy"] = lt.enc_policy.disabled
     settings["in_enc_policy"] = lt.enc_policy.disabled
@@ -62,6 +66,12 @@ if a.no_pex:
     ses.add_extension("smart_ban")
 else:
     ses = lt.session(settings)
+if a.upload_kib > 0 or a.max_rate_mib > 0:
+    # local-network peers (loopback, the test namespaces) are in an unlimited class unless the filter says otherwise
+    f = lt.ip_filter()
+    f.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+    f.add_rule("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1 << lt.session.global_peer_class_id)
+    ses.set_peer_class_filter(f)
 if a.magnet:
     params = lt.parse_magnet_uri(a.magnet)
     if not a.keep_webseeds:
@@ -140,10 +150,15 @@ while True:
         break
     time.sleep(0.05)
 
+done_at = time.time()
+seconds = done_at - start
+stay_until = time.time() + a.stay
+while a.stay > 0 and time.time() < stay_until and time.time() - start < a.timeout:
+    time.sleep(0.2)   # seeding to the others
 st = h.status()
-seconds = time.time() - start
 done = bool(st.is_seeding and st.has_metadata)
-transfer = (time.time() - first_byte) if first_byte else seconds
+uploaded = st.total_payload_upload
+transfer = (done_at - first_byte) if first_byte else seconds
 print(json.dumps({
     "ok": done,
     "error": None if done else ("timed out after %.0f s at %.1f%%" % (a.timeout, st.progress * 100)),
@@ -156,6 +171,7 @@ print(json.dumps({
     "total_wanted": st.total_wanted,
     "download_rate_mib_s": round(st.total_wanted_done / 1048576 / max(transfer, 1e-6), 1),
     "hash_failures": hash_failures,
+    "uploaded": uploaded,
     "disconnects": disconnects,
     "peers_seen": peers_seen,
     # bytes received from each peer IP (libtorrent's per-peer total_download, summed over its connections,

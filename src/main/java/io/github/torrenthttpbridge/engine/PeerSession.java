@@ -439,6 +439,9 @@ final class PeerSession {
                     blocksTaken++;
                 }
                 release(r);
+                if (written && !conn.isClosedState() && pieces.sent(r.index, r.length)) {
+                    completed();
+                }
             });
         }
     }

@@ -17,6 +17,8 @@ final class SwarmPieces {
     private int unsent;
     private int members;
     private int cursor;
+    /** Pieces held, summed over the connected peers. */
+    private long held;
     /** A peer that completed and is still connected this long later stays to upload. */
     static final long STAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /** How long what completed peers did is remembered. */
@@ -47,10 +49,12 @@ final class SwarmPieces {
         if (--members == 0) {
             holders = null;
             shown = null;
+            held = 0;
             return;
         }
         for (int i = has.nextSetBit(0); i >= 0; i = has.nextSetBit(i + 1)) {
             holders[i]--;
+            held--;
             becameUnsent(i);
         }
         for (int i = revealed.nextSetBit(0); i >= 0; i = revealed.nextSetBit(i + 1)) {
@@ -68,6 +72,7 @@ final class SwarmPieces {
         }
         boolean wasUnsent = holders[piece] == 0 && shown[piece] == 0;
         holders[piece]++;
+        held++;
         if (wasShown) {
             shown[piece]--;
         }
@@ -169,6 +174,11 @@ final class SwarmPieces {
     /** Pieces no connected peer has and none is on its way to (all of them while the torrent has no peers). */
     synchronized int unsent() {
         return holders == null ? pieces : unsent;
+    }
+
+    /** Whether a peer holding {@code count} pieces is behind: at most the connected peers' average. */
+    synchronized boolean behind(int count) {
+        return members == 0 || (long) count * members <= held;
     }
 
     /** Whether the per-piece arrays are allocated (the torrent has peers). */

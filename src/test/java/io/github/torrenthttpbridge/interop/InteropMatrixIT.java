@@ -34,7 +34,7 @@ class InteropMatrixIT {
     static final String A = Netns.ADDR;
     static final String FILE = "demo-32m.iso";
     static final String FOLDER = "release-1.0";
-    static final Path WEBTORRENT = Path.of("target", "webtorrent-cli", "node_modules", ".bin", "webtorrent").toAbsolutePath();
+    static final Path WEBTORRENT = Clients.WEBTORRENT;
     @TempDir
     Path dir;
 
@@ -142,20 +142,16 @@ class InteropMatrixIT {
             for (var c : List.of(Map.entry(torrent, expected), Map.entry(folderTorrent, folder))) {
                 boolean isFolder = c.getKey() == folderTorrent;
                 cells.add(cell("transmission-cli", tr.isEmpty() ? "3.00" : tr, (isFolder ? "folder " : "") + ".torrent via tracker",
-                        () -> polled(ns, List.of("transmission-cli", "-w", "%DIR%", "-g", dir.resolve(isFolder ? "tr-config2" : "tr-config").toString(),
-                                "-p", "51413", "-M", c.getKey().toString()), c.getValue()), c.getValue(), isFolder ? "tr2" : "tr"));
+                        () -> polled(ns, Clients.transmission(current, dir.resolve(isFolder ? "tr-config2" : "tr-config"), c.getKey()),
+                                c.getValue()), c.getValue(), isFolder ? "tr2" : "tr"));
             }
 
             String wt = Files.isExecutable(WEBTORRENT)
                     ? Processes.run(List.of(WEBTORRENT.toString(), "--version"), Duration.ofSeconds(20)).stdout().strip() : "missing";
             for (var c : List.of(Map.entry(torrent, expected), Map.entry(folderTorrent, folder))) {
                 boolean isFolder = c.getKey() == folderTorrent;
-                cells.add(cell("webtorrent-cli", wt, (isFolder ? "folder " : "") + ".torrent via tracker", () -> {
-                    if (!Files.isExecutable(WEBTORRENT)) {
-                        throw new AssertionError("webtorrent-cli is not installed at " + WEBTORRENT + " (.ci/run installs it)");
-                    }
-                    polled(ns, List.of(WEBTORRENT.toString(), "download", c.getKey().toString(), "-o", "%DIR%", "-q"), c.getValue());
-                }, c.getValue(), isFolder ? "wt2" : "wt"));
+                cells.add(cell("webtorrent-cli", wt, (isFolder ? "folder " : "") + ".torrent via tracker",
+                        () -> polled(ns, Clients.webtorrent(current, c.getKey()), c.getValue()), c.getValue(), isFolder ? "wt2" : "wt"));
             }
 
             String qbt = Processes.run(List.of("qbittorrent-nox", "--version"), Duration.ofSeconds(20)).stdout().strip()
@@ -239,20 +235,14 @@ class InteropMatrixIT {
     }
 
     private void aria(Netns ns, Path torrent, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("aria2c", "--dir=" + current, "--seed-time=0", "--bt-enable-lpd=false",
-                "--enable-peer-exchange=false", "--listen-port=6891-6899", "--dht-listen-port=6900-6910", "--console-log-level=warn",
-                "--summary-interval=0", "--bt-stop-timeout=90", "--check-certificate=false"));
-        cmd.addAll(List.of(args));
-        cmd.add(torrent.toString());
-        Processes.Result r = ns.run(cmd, Duration.ofSeconds(120));
+        Processes.Result r = ns.run(Clients.aria2(current, torrent, args), Duration.ofSeconds(120));
         if (r.exitCode() != 0) {
             throw new AssertionError("aria2c exit " + r.exitCode() + ": " + r.stdout() + r.stderr());
         }
     }
 
     /** Clients that keep seeding: run in the background until every file is complete and correct, then stop them. */
-    private void polled(Netns ns, List<String> template, Expected expected) throws Exception {
-        List<String> cmd = template.stream().map(s -> s.replace("%DIR%", current.toString())).toList();
+    private void polled(Netns ns, List<String> cmd, Expected expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         try (Processes.Background p = ns.start(cmd)) {
             String wrong = "not started";
@@ -270,29 +260,11 @@ class InteropMatrixIT {
         }
     }
 
-    /**
-     * qBittorrent with a private profile: legal notice accepted, DHT/LSD/PeX off (the tracker is the only way to the
-     * bridge), several connections per IP allowed (everything here shares one address), the torrent on the command line.
-     */
     private void qbittorrent(Netns ns, Path torrent, Expected expected) throws Exception {
-        Path profile = current.resolveSibling(current.getFileName() + "-profile");
-        Path config = Files.createDirectories(profile.resolve("qBittorrent").resolve("config"));
-        Files.writeString(config.resolve("qBittorrent.conf"), String.join("\n",
-                "[LegalNotice]", "Accepted=true", "",
-                "[BitTorrent]", "Session\\DHTEnabled=false", "Session\\LSDEnabled=false", "Session\\PeXEnabled=false",
-                "Session\\MultiConnectionsPerIp=true", "",
-                "[Preferences]", "WebUI\\Address=127.0.0.1", "WebUI\\LocalHostAuth=true", ""));
-        polled(ns, List.of("qbittorrent-nox", "--profile=" + profile, "--webui-port=6921", "--torrenting-port=6920",
-                "--save-path=%DIR%", "--skip-dialog=true", torrent.toString()), expected);
+        polled(ns, Clients.qbittorrent(current, torrent), expected);
     }
 
-    /** rtorrent as a daemon ({@code system.daemon.set}, no terminal) with DHT, PEX and UDP trackers off. */
     private void rtorrent(Netns ns, Path torrent, Expected expected) throws Exception {
-        Path session = Files.createDirectories(current.resolveSibling(current.getFileName() + "-session"));
-        Path rc = session.resolveSibling(current.getFileName() + ".rc");
-        Files.writeString(rc, String.join("\n", "system.daemon.set = true", "directory.default.set = " + current,
-                "session.path.set = " + session, "network.port_range.set = 6930-6939", "network.port_random.set = no",
-                "dht.mode.set = disable", "protocol.pex.set = no", "trackers.use_udp.set = no", ""));
-        polled(ns, List.of("rtorrent", "-n", "-o", "import=" + rc, torrent.toString()), expected);
+        polled(ns, Clients.rtorrent(current, torrent), expected);
     }
 }
