@@ -1,5 +1,9 @@
 package io.github.torrenthttpbridge.servlet;
 
+import io.github.torrenthttpbridge.site.Json;
+import io.github.torrenthttpbridge.site.Units;
+import io.github.torrenthttpbridge.site.ProgressPage;
+import io.github.torrenthttpbridge.site.HtmlLinkInjector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -75,7 +79,7 @@ public class TorrentFilter implements Filter {
         }
         String query = request.getQueryString();
         if (("torrent".equals(query) || "magnet".equals(query)) && isGetOrHead(request)) {
-            if (!path.endsWith("/") && b.settings.allowsDirectory(path + "/")
+            if (!path.endsWith("/") && b.settings.pathPolicy().allowsDirectory(path + "/")
                     && b.isDirectory(path + "/")) {
                 // D?torrent for a directory D: its torrent is D/?torrent (relative links in it resolve below D/)
                 response.setStatus(301);
@@ -86,18 +90,18 @@ public class TorrentFilter implements Filter {
             return;
         }
         if (query == null && path.endsWith(".torrent") && isGetOrHead(request) && !b.hasFile(path)
-                && b.settings.allows(path.substring(0, path.length() - ".torrent".length()))) {
+                && b.settings.pathPolicy().allows(path.substring(0, path.length() - ".torrent".length()))) {
             endpoint(b, path.substring(0, path.length() - ".torrent".length()), false, request, response);
             return;
         }
         String link = null;
-        if (b.settings.allows(path) && isGetOrHead(request)) {
+        if (b.settings.pathPolicy().allows(path) && isGetOrHead(request)) {
             if (request.getHeader("Range") != null) {
                 b.site.countWebseedRequest(path);
             }
             link = "<" + encodePath(request.getContextPath() + path) + "?torrent>; rel=\"describedby\"; type=\"" + TORRENT_TYPE + "\"";
         }
-        java.util.function.Function<String, String> injector = b.settings.injectsInto(path)
+        java.util.function.Function<String, String> injector = b.settings.pathPolicy().injectsInto(path)
                 ? href -> snippet(b, request, path, href) : null;
         if (link == null && injector == null) {
             chain.doFilter(req, res);
@@ -173,7 +177,7 @@ public class TorrentFilter implements Filter {
             throws IOException {
         response.setHeader("Cache-Control", "no-cache");
         boolean directory = path.endsWith("/");
-        if (directory ? !b.settings.allowsDirectory(path) || !b.isDirectory(path) : !b.settings.allows(path)) {
+        if (directory ? !b.settings.pathPolicy().allowsDirectory(path) || !b.isDirectory(path) : !b.settings.pathPolicy().allows(path)) {
             response.sendError(404, "not bridged");
             return;
         }
@@ -268,14 +272,14 @@ public class TorrentFilter implements Filter {
     /** The links added after a page's link to {@code href}, or null if it does not point to a bridged file. */
     private static String snippet(BridgeContext b, HttpServletRequest request, String pagePath, String href) {
         Optional<String> target = resolve(request.getContextPath(), pagePath, href);
-        if (target.isEmpty() || !(target.get().endsWith("/") || b.settings.allows(target.get()))) {
+        if (target.isEmpty() || !(target.get().endsWith("/") || b.settings.pathPolicy().allows(target.get()))) {
             return null;
         }
         String file = target.get();
         int dot = file.lastIndexOf('.');
         if (file.endsWith("/")) {
             // a link to a directory of the site (not to the page's own directory or one above it): its torrent
-            if (!b.settings.allowsDirectory(file) || pagePath.startsWith(file) || !b.isDirectory(file)) {
+            if (!b.settings.pathPolicy().allowsDirectory(file) || pagePath.startsWith(file) || !b.isDirectory(file)) {
                 return null;
             }
         } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {

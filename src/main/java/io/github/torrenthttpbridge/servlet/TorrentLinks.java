@@ -1,5 +1,9 @@
 package io.github.torrenthttpbridge.servlet;
 
+import io.github.torrenthttpbridge.site.Json;
+import io.github.torrenthttpbridge.site.Units;
+import io.github.torrenthttpbridge.site.ProgressPage;
+import io.github.torrenthttpbridge.site.HtmlLinkInjector;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
