@@ -12,11 +12,15 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.site.DirectoryListing;
 import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteAddress;
+import io.github.torrenthttpbridge.site.SiteHandler;
 import io.github.torrenthttpbridge.site.SiteTorrents;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
 import jakarta.servlet.ServletContext;
 
-/** What the listener starts for one web application and the filter uses; kept as a context attribute. */
+/**
+ * What the listener starts for one web application and the filter uses, kept as a context attribute: the bridge,
+ * the site's torrents and the {@link SiteHandler} over them.
+ */
 final class BridgeContext {
     static final String ATTRIBUTE = BridgeContext.class.getName();
 
@@ -26,10 +30,8 @@ final class BridgeContext {
     final AtomicReference<URI> origin;
     final HttpTracker tracker;
     final InstanceRegistry instances;
-    /** The site's directories: the web application's resources, or what an embedder put in {@link TorrentBridgeListener#LISTING}. */
-    final DirectoryListing listing;
-    /** Whether the site has a real file at a path (then {@code F.torrent} is that file, not ours). */
-    private final java.util.function.Predicate<String> hasFile;
+    /** The site's HTTP contract, which the filter translates to and from the servlet API. */
+    final SiteHandler handler;
     private volatile Totals totals;
 
     private record Totals(long takenAt, io.github.torrenthttpbridge.bridge.SeedStats stats) {
@@ -44,18 +46,24 @@ final class BridgeContext {
         this.origin = origin;
         this.tracker = tracker;
         this.instances = instances;
-        this.listing = listing;
-        this.hasFile = hasFile;
-    }
+        this.handler = SiteHandler.builder(site, settings.pathPolicy())
+                .statusPage(settings.statusPath(), (request, response) -> StatusPage.render(this, request, response))
+                .tracker(settings.tracker() ? new SiteHandler.Tracker() {
+                    @Override
+                    public byte[] announce(String rawQuery, InetAddress client, InetAddress local) {
+                        return tracker.announce(rawQuery, client, local);
+                    }
 
-    boolean hasFile(String path) {
-        return hasFile.test(path);
-    }
-
-    /** Whether the site holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
-    boolean isDirectory(String dir) {
-        java.util.Set<String> entries = listing.children(dir);
-        return entries != null && !entries.isEmpty();
+                    @Override
+                    public byte[] scrape(String rawQuery) {
+                        return tracker.scrape(rawQuery);
+                    }
+                } : null)
+                .files(hasFile, listing)
+                .originKnown(() -> origin.get() != null)
+                .maxWait(settings.maxWait())
+                .minSize(settings.minSize())
+                .build();
     }
 
     /**

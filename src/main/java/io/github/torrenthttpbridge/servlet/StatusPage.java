@@ -1,20 +1,21 @@
 package io.github.torrenthttpbridge.servlet;
 
-import io.github.torrenthttpbridge.site.Json;
-import io.github.torrenthttpbridge.site.Units;
-import io.github.torrenthttpbridge.site.ProgressPage;
-import io.github.torrenthttpbridge.site.HtmlLinkInjector;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
+import io.github.torrenthttpbridge.site.Json;
+import io.github.torrenthttpbridge.site.SiteLinks;
+import io.github.torrenthttpbridge.site.SiteRequest;
+import io.github.torrenthttpbridge.site.SiteResponse;
 import io.github.torrenthttpbridge.site.TorrentListing;
+import io.github.torrenthttpbridge.site.Units;
 import io.github.torrenthttpbridge.swarm.AnnouncerStats;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The status page: the torrents with their state and figures, a page at a time ({@code ?page=}, {@code ?per=} up to
@@ -39,19 +40,19 @@ final class StatusPage {
     }
 
     /** The query of {@code ?q=&sort=uploaded&page=&per=}; an unreadable one is an IllegalArgumentException. */
-    static TorrentListing.Query query(HttpServletRequest request) {
-        String q = request.getParameter("q");
+    static TorrentListing.Query query(SiteRequest request) {
+        String q = request.parameter("q");
         if (q != null && q.length() > MAX_FILTER) {
             throw new IllegalArgumentException("q is longer than " + MAX_FILTER + " characters");
         }
-        return new TorrentListing.Query(q, "uploaded".equals(request.getParameter("sort")) ? TorrentListing.Sort.UPLOADED
+        return new TorrentListing.Query(q, "uploaded".equals(request.parameter("sort")) ? TorrentListing.Sort.UPLOADED
                 : TorrentListing.Sort.PATH, intParam(request, "page", 1), intParam(request, "per", TorrentListing.PAGE_SIZE));
     }
 
     static final int MAX_FILTER = 200;
 
-    private static int intParam(HttpServletRequest request, String name, int def) {
-        String v = request.getParameter(name);
+    private static int intParam(SiteRequest request, String name, int def) {
+        String v = request.parameter(name);
         if (v == null || v.isEmpty()) {
             return def;
         }
@@ -62,22 +63,22 @@ final class StatusPage {
         }
     }
 
-    static void render(BridgeContext b, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    static void render(BridgeContext b, SiteRequest request, SiteResponse response) throws IOException {
         TorrentListing.Query q;
         try {
             q = query(request);
         } catch (IllegalArgumentException e) {
-            response.sendError(400, e.getMessage());
+            response.error(400, e.getMessage());
             return;
         }
         TorrentListing listing = b.site.list(q);
         SeedStats totals = b.totals();
-        response.setHeader("Cache-Control", "no-cache");
+        response.header("Cache-Control", "no-cache");
         String dhtId = b.bridge.dhtNodeIdHex().orElse(null);
         String dht = !b.settings.dht() ? "off" : dhtId != null ? "running" : "starting";
-        if ("json".equals(request.getParameter("format"))) {
-            response.setContentType("application/json;charset=UTF-8");
-            PrintWriter w = response.getWriter();
+        if ("json".equals(request.parameter("format"))) {
+            StringWriter out = new StringWriter();
+            PrintWriter w = new PrintWriter(out);
             w.print("{\"bridge\":{\"torrentPort\":" + b.bridge.torrentPort() + ",\"peerId\":" + Json.str(b.bridge.peerIdHex())
                     + ",\"dhtNodeId\":" + Json.str(dhtId) + ",\"dht\":" + Json.str(dht)
                     + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
@@ -129,11 +130,13 @@ final class StatusPage {
                 w.print("}");
             }
             w.print("]}");
+            w.flush();
+            response.send("application/json;charset=UTF-8", out.toString().getBytes(StandardCharsets.UTF_8));
             return;
         }
-        response.setContentType("text/html;charset=UTF-8");
         boolean byUploaded = q.sort() == TorrentListing.Sort.UPLOADED;
-        PrintWriter w = response.getWriter();
+        StringWriter out = new StringWriter();
+        PrintWriter w = new PrintWriter(out);
         w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
                 + "<title>torrent-http-bridge status</title><style>body{font-family:sans-serif;margin:2em}"
                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
@@ -183,7 +186,7 @@ final class StatusPage {
                     + (s.reason() != null ? "<br><small>" + Json.html(s.reason()) + "</small>" : "") + "</td>");
             if (s.handle() != null) {
                 SeedStats x = s.handle().stats();
-                String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
+                String torrent = Json.html(SiteLinks.torrentUrl(request.contextPath(), s.path()));
                 w.print(num(Units.bytes(s.length()), s.length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
                         + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.tracker.peerCount(s.infoHash()))
@@ -191,7 +194,7 @@ final class StatusPage {
                         + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
                         + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
                         + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.site.webseedRequests(s.path()))
-                        + "<td><a href=\"" + base + "?torrent\">torrent</a>"
+                        + "<td><a href=\"" + torrent + "\">torrent</a>"
                         + (s.magnet() != null ? " <a href=\"" + Json.html(s.magnet()) + "\">magnet</a>" : "") + "</td>");
             } else {
                 w.print(s.progress() != null ? num(Units.bytes(s.progress().bytesTotal()), s.progress().bytesTotal()) : "<td></td>");
@@ -210,6 +213,8 @@ final class StatusPage {
                 + num(b.site.webseedRequestsTotal()) + "<td></td></tr>");
         w.println("</table><p>" + pageLinks(q, listing) + "</p><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in"
                 + " <a href=\"?format=json\">JSON</a> (paged the same way: <code>?format=json&amp;page=2&amp;q=iso</code>).</p></body></html>");
+        w.flush();
+        response.send("text/html;charset=UTF-8", out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** "page 2 of 7" with links to the previous and next pages. */

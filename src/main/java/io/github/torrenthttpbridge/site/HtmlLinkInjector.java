@@ -26,7 +26,7 @@ public final class HtmlLinkInjector extends OutputStream {
     private String pending;
 
     /** @param snippetFor returns the HTML to insert after the link to a (raw, entity-decoded) href, or null */
-    public HtmlLinkInjector(OutputStream out, Function<String, String> snippetFor) {
+    HtmlLinkInjector(OutputStream out, Function<String, String> snippetFor) {
         this.out = out;
         this.snippetFor = snippetFor;
     }

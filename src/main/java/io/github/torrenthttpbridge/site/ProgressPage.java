@@ -8,11 +8,11 @@ import io.github.torrenthttpbridge.torrent.HashProgress;
  * The page a browser gets from {@code F?magnet} while {@code F} is being hashed: the progress as a bar, and a
  * refresh every 2 s, which ends in the {@code 303} to the magnet URI once the torrent is ready.
  */
-public final class ProgressPage {
+final class ProgressPage {
     private ProgressPage() {
     }
 
-    public static String html(String path, HashProgress p) {
+    static String html(String path, HashProgress p) {
         double percent = p == null ? 0 : p.percent();
         String name = path.substring(path.lastIndexOf('/') + 1);
         String done = p == null ? "" : " (" + Units.bytes(p.bytesDone()) + " of " + Units.bytes(p.bytesTotal()) + ")";
