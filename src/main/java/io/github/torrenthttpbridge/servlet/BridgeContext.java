@@ -14,14 +14,16 @@ import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteAddress;
 import io.github.torrenthttpbridge.site.SiteHandler;
 import io.github.torrenthttpbridge.site.SiteTorrents;
+import io.github.torrenthttpbridge.site.StatusSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
 import jakarta.servlet.ServletContext;
 
 /**
  * What the listener starts for one web application and the filter uses, kept as a context attribute: the bridge,
- * the site's torrents and the {@link SiteHandler} over them.
+ * the site's torrents and the {@link SiteHandler} over them, and what its status page shows.
  */
-final class BridgeContext {
+final class BridgeContext implements StatusSource {
     static final String ATTRIBUTE = BridgeContext.class.getName();
 
     final BridgeSettings settings;
@@ -47,7 +49,7 @@ final class BridgeContext {
         this.tracker = tracker;
         this.instances = instances;
         this.handler = SiteHandler.builder(site, settings.pathPolicy())
-                .statusPage(settings.statusPath(), (request, response) -> StatusPage.render(this, request, response))
+                .statusPage(settings.statusPath(), this)
                 .tracker(settings.tracker() ? new SiteHandler.Tracker() {
                     @Override
                     public byte[] announce(String rawQuery, InetAddress client, InetAddress local) {
@@ -70,7 +72,8 @@ final class BridgeContext {
      * The bridge's transfer figures added up ({@link TorrentBridge#totals()}, one pass over the seeded torrents'
      * counters), taken at most once a second however often the status page is asked for.
      */
-    io.github.torrenthttpbridge.bridge.SeedStats totals() {
+    @Override
+    public io.github.torrenthttpbridge.bridge.SeedStats totals() {
         Totals t = totals;
         long now = System.nanoTime();
         if (t == null || now - t.takenAt() >= 1_000_000_000L) {
@@ -78,6 +81,41 @@ final class BridgeContext {
             totals = t;
         }
         return t.stats();
+    }
+
+    @Override
+    public SiteTorrents torrents() {
+        return site;
+    }
+
+    @Override
+    public TorrentBridge bridge() {
+        return bridge;
+    }
+
+    @Override
+    public boolean dht() {
+        return settings.dht();
+    }
+
+    @Override
+    public URI origin() {
+        return origin.get();
+    }
+
+    @Override
+    public int instances() {
+        return instances.live().size();
+    }
+
+    @Override
+    public int trackerPeers(InfoHash torrent) {
+        return tracker.peerCount(torrent);
+    }
+
+    @Override
+    public long trackerPeers() {
+        return tracker.peerCountAll();
     }
 
     /**

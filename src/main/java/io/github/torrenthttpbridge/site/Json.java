@@ -1,6 +1,6 @@
 package io.github.torrenthttpbridge.site;
 
-/** Minimal JSON string escaping for the status page. */
+/** JSON string and HTML escaping, as the site's answers and pages use them. */
 public final class Json {
     private Json() {
     }

@@ -22,7 +22,7 @@ import io.github.torrenthttpbridge.origin.OriginClient;
 public final class SiteHandler {
     /** An answer that is not this class's own: the status page. */
     @FunctionalInterface
-    public interface Endpoint {
+    interface Endpoint {
         void answer(SiteRequest request, SiteResponse response) throws IOException;
     }
 
@@ -147,7 +147,7 @@ public final class SiteHandler {
         response.send("text/plain", body);
     }
 
-    /** Sets up a {@link SiteHandler}; every setting has a default but the status page. */
+    /** Sets up a {@link SiteHandler}; every setting has a default but the status page's. */
     public static final class Builder {
         private final SiteView torrents;
         private final PathPolicy policy;
@@ -165,8 +165,13 @@ public final class SiteHandler {
             this.policy = Objects.requireNonNull(policy, "policy");
         }
 
-        /** Where the status page is (starting and ending with '/'), and what answers there. */
-        public Builder statusPage(String path, Endpoint page) {
+        /** Where the status page is (starting and ending with '/'), and what it shows. */
+        public Builder statusPage(String path, StatusSource source) {
+            Objects.requireNonNull(source, "source");
+            return statusPage(path, (request, response) -> StatusPage.render(source, request, response));
+        }
+
+        Builder statusPage(String path, Endpoint page) {
             statusPath = Objects.requireNonNull(path, "path");
             statusPage = Objects.requireNonNull(page, "page");
             return this;

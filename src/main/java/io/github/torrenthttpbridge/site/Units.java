@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Numbers for people: bytes in binary units, ages in the largest sensible unit. */
-public final class Units {
+final class Units {
     private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private Units() {
     }
 
     /** {@code 0 B}, {@code 1023 B}, {@code 1.0 KiB}, {@code 64.0 MiB}, {@code 1.50 GiB}... */
-    public static String bytes(long n) {
+    static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
@@ -25,7 +25,7 @@ public final class Units {
     }
 
     /** {@code 42 s}, {@code 5 min}, {@code 3 h 20 min}, {@code 2 d 4 h}. */
-    public static String age(Duration d) {
+    static String age(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s < 60) {
             return s + " s";

@@ -1,4 +1,4 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,12 +9,6 @@ import java.util.Locale;
 import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
-import io.github.torrenthttpbridge.site.Json;
-import io.github.torrenthttpbridge.site.SiteLinks;
-import io.github.torrenthttpbridge.site.SiteRequest;
-import io.github.torrenthttpbridge.site.SiteResponse;
-import io.github.torrenthttpbridge.site.TorrentListing;
-import io.github.torrenthttpbridge.site.Units;
 import io.github.torrenthttpbridge.swarm.AnnouncerStats;
 
 /**
@@ -22,7 +16,7 @@ import io.github.torrenthttpbridge.swarm.AnnouncerStats;
  * 1,000 rows, default 100; {@code ?q=} filters by path, {@code ?sort=uploaded}), totals for all of them, and the
  * bridge's identity. HTML for people (binary units, hashing progress bars, each torrent's age), or {@code
  * ?format=json} with exact numbers for scripts. Its cost follows the page, not the number of torrents: rows are made
- * from what is held in memory ({@link io.github.torrenthttpbridge.site.SiteTorrents#list}), totals come from counters
+ * from what is held in memory ({@link SiteTorrents#list}), totals come from counters
  * (the transfer figures at most once a second).
  */
 final class StatusPage {
@@ -63,7 +57,7 @@ final class StatusPage {
         }
     }
 
-    static void render(BridgeContext b, SiteRequest request, SiteResponse response) throws IOException {
+    static void render(StatusSource b, SiteRequest request, SiteResponse response) throws IOException {
         TorrentListing.Query q;
         try {
             q = query(request);
@@ -71,34 +65,34 @@ final class StatusPage {
             response.error(400, e.getMessage());
             return;
         }
-        TorrentListing listing = b.site.list(q);
+        TorrentListing listing = b.torrents().list(q);
         SeedStats totals = b.totals();
         response.header("Cache-Control", "no-cache");
-        String dhtId = b.bridge.dhtNodeIdHex().orElse(null);
-        String dht = !b.settings.dht() ? "off" : dhtId != null ? "running" : "starting";
+        String dhtId = b.bridge().dhtNodeIdHex().orElse(null);
+        String dht = !b.dht() ? "off" : dhtId != null ? "running" : "starting";
         if ("json".equals(request.parameter("format"))) {
             StringWriter out = new StringWriter();
             PrintWriter w = new PrintWriter(out);
-            w.print("{\"bridge\":{\"torrentPort\":" + b.bridge.torrentPort() + ",\"peerId\":" + Json.str(b.bridge.peerIdHex())
+            w.print("{\"bridge\":{\"torrentPort\":" + b.bridge().torrentPort() + ",\"peerId\":" + Json.str(b.bridge().peerIdHex())
                     + ",\"dhtNodeId\":" + Json.str(dhtId) + ",\"dht\":" + Json.str(dht)
-                    + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
-                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"hashesRun\":" + b.site.hashesRun()
-                    + ",\"hashingElsewhere\":" + b.site.hashingElsewhere()
-                    + ",\"announceAddress\":" + Json.str(b.bridge.announcedAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(null))
-                    + ",\"instances\":" + b.instances.live().size()
-                    + ",\"peersDropped\":" + b.bridge.peersDropped()
-                    + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
-                    + ",\"droppedBy\":" + countsJson(b.bridge.peersDroppedByReason())
-                    + ",\"chokedBy\":" + countsJson(b.bridge.peersChokedByReason())
-                    + ",\"refusedBy\":" + countsJson(b.bridge.handshakesRefusedByReason())
-                    + ",\"cache\":" + cacheJson(b.bridge.counters())
-                    + ",\"announces\":" + announcesJson(b.bridge.announceStats())
+                    + ",\"origin\":" + Json.str(b.origin() == null ? null : b.origin().toString())
+                    + ",\"hashJobsStarted\":" + b.torrents().hashJobsStarted() + ",\"hashesRun\":" + b.torrents().hashesRun()
+                    + ",\"hashingElsewhere\":" + b.torrents().hashingElsewhere()
+                    + ",\"announceAddress\":" + Json.str(b.bridge().announcedAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(null))
+                    + ",\"instances\":" + b.instances()
+                    + ",\"peersDropped\":" + b.bridge().peersDropped()
+                    + ",\"peersChoked\":" + b.bridge().peersChoked() + ",\"handshakesRefused\":" + b.bridge().handshakesRefused()
+                    + ",\"droppedBy\":" + countsJson(b.bridge().peersDroppedByReason())
+                    + ",\"chokedBy\":" + countsJson(b.bridge().peersChokedByReason())
+                    + ",\"refusedBy\":" + countsJson(b.bridge().handshakesRefusedByReason())
+                    + ",\"cache\":" + cacheJson(b.bridge().counters())
+                    + ",\"announces\":" + announcesJson(b.bridge().announceStats())
                     + "},\"totals\":{\"torrents\":" + listing.total() + ",\"seeded\":" + listing.seeded()
                     + ",\"length\":" + listing.bytes() + ",\"peers\":" + totals.peers() + ",\"uploaded\":" + totals.uploaded()
                     + ",\"originBytes\":" + totals.originBytes() + ",\"memoryHits\":" + totals.cacheHits()
                     + ",\"diskHits\":" + totals.diskHits() + ",\"diskFailures\":" + totals.diskFailures()
                     + ",\"verificationFailures\":" + totals.verificationFailures()
-                    + ",\"trackerPeers\":" + b.tracker.peerCountAll() + ",\"webseedRequests\":" + b.site.webseedRequestsTotal()
+                    + ",\"trackerPeers\":" + b.trackerPeers() + ",\"webseedRequests\":" + b.torrents().webseedRequestsTotal()
                     + "},\"page\":" + q.page() + ",\"pages\":" + listing.pages() + ",\"pageSize\":" + q.pageSize()
                     + ",\"matching\":" + listing.matching() + ",\"filter\":" + Json.str(q.filter())
                     + ",\"sort\":" + Json.str(q.sort().name().toLowerCase(Locale.ROOT))
@@ -121,8 +115,8 @@ final class StatusPage {
                             + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
                             + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
                             + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
-                            + ",\"trackerPeers\":" + b.tracker.peerCount(s.infoHash())
-                            + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
+                            + ",\"trackerPeers\":" + b.trackerPeers(s.infoHash())
+                            + ",\"webseedRequests\":" + b.torrents().webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null))
                             + ",\"since\":" + Json.str(String.valueOf(s.since()))
                             + ",\"ageSeconds\":" + java.time.Duration.between(s.since(), java.time.Instant.now()).getSeconds());
@@ -143,22 +137,22 @@ final class StatusPage {
                 + "td.n,th.n{text-align:right}td.n{white-space:nowrap}tr.totals td{font-weight:bold;background:#f4f4f4}"
                 + "progress{width:8em;vertical-align:middle}code{font-size:.85em}th a{color:inherit}</style></head>"
                 + "<body><h1>torrent-http-bridge</h1>");
-        w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
+        w.println("<p>Peers port <b>" + b.bridge().torrentPort() + "</b> &middot; peer id <code>" + b.bridge().peerIdHex()
                 + "</code> &middot; DHT " + dht + (dhtId != null ? " (node id <code>" + dhtId + "</code>)" : "")
-                + " &middot; origin <code>" + Json.html(String.valueOf(b.origin.get())) + "</code></p>");
-        w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
-                + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
-                + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
-        w.println("<p>By reason: dropped " + countsHtml(b.bridge.peersDroppedByReason()) + " &middot; choked "
-                + countsHtml(b.bridge.peersChokedByReason()) + " &middot; refused "
-                + countsHtml(b.bridge.handshakesRefusedByReason()) + "</p>");
-        AnnouncerStats a = b.bridge.announceStats();
+                + " &middot; origin <code>" + Json.html(String.valueOf(b.origin())) + "</code></p>");
+        w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge().peersDropped()
+                + "</b> &middot; choked while the origin failed <b>" + b.bridge().peersChoked()
+                + "</b> &middot; handshakes refused <b>" + b.bridge().handshakesRefused() + "</b></p>");
+        w.println("<p>By reason: dropped " + countsHtml(b.bridge().peersDroppedByReason()) + " &middot; choked "
+                + countsHtml(b.bridge().peersChokedByReason()) + " &middot; refused "
+                + countsHtml(b.bridge().handshakesRefusedByReason()) + "</p>");
+        AnnouncerStats a = b.bridge().announceStats();
         StringBuilder errors = new StringBuilder();
         a.lastErrorByHost().forEach((host, error) -> errors.append(errors.length() == 0 ? " &middot; last errors: " : "; ")
                 .append("<code>").append(Json.html(host)).append("</code> ").append(Json.html(error)));
         w.println("<p>Announces: DHT <b>" + a.dhtOk() + "</b> ok, " + a.dhtFailed() + " failed &middot; trackers <b>"
                 + a.trackerOk() + "</b> ok, " + a.trackerFailed() + " failed" + errors + "</p>");
-        BridgeCounters c = b.bridge.counters();
+        BridgeCounters c = b.bridge().counters();
         w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%s</b> of %s (%d spans pinned by requests being"
                         + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
                 Units.bytes(c.memoryBytes()), Units.bytes(c.memoryMaxBytes()), c.pinnedSpans(), Units.bytes(c.diskBytes()),
@@ -189,11 +183,11 @@ final class StatusPage {
                 String torrent = Json.html(SiteLinks.torrentUrl(request.contextPath(), s.path()));
                 w.print(num(Units.bytes(s.length()), s.length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
-                        + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.tracker.peerCount(s.infoHash()))
+                        + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.trackerPeers(s.infoHash()))
                         + num(Units.bytes(x.uploaded()), x.uploaded()) + num(Units.bytes(x.originBytes()), x.originBytes())
                         + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
                         + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
-                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.site.webseedRequests(s.path()))
+                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.torrents().webseedRequests(s.path()))
                         + "<td><a href=\"" + torrent + "\">torrent</a>"
                         + (s.magnet() != null ? " <a href=\"" + Json.html(s.magnet()) + "\">magnet</a>" : "") + "</td>");
             } else {
@@ -202,7 +196,7 @@ final class StatusPage {
             }
             w.println("</tr>");
         }
-        long tTracker = b.tracker.peerCountAll();
+        long tTracker = b.trackerPeers();
         w.println("<tr class=\"totals\" title=\"all torrents, not only this page; transfer figures since start, removed torrents"
                 + " included\"><td>" + listing.total() + " files in all</td><td></td>" + num(Units.bytes(listing.bytes()), listing.bytes())
                 + "<td></td><td></td>" + num(totals.peers()) + num(tTracker) + num(Units.bytes(totals.uploaded()), totals.uploaded())
@@ -210,7 +204,7 @@ final class StatusPage {
                 + "<td class=\"n\">" + ratioText(totals.originBytes(), totals.uploaded()) + "</td><td class=\"n\">"
                 + totals.cacheHits() + " / " + totals.diskHits() + "</td>"
                 + "<td class=\"n\">" + totals.verificationFailures() + " / " + totals.diskFailures() + "</td>"
-                + num(b.site.webseedRequestsTotal()) + "<td></td></tr>");
+                + num(b.torrents().webseedRequestsTotal()) + "<td></td></tr>");
         w.println("</table><p>" + pageLinks(q, listing) + "</p><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in"
                 + " <a href=\"?format=json\">JSON</a> (paged the same way: <code>?format=json&amp;page=2&amp;q=iso</code>).</p></body></html>");
         w.flush();
