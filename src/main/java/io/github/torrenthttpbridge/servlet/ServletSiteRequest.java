@@ -6,15 +6,8 @@ import java.net.UnknownHostException;
 import io.github.torrenthttpbridge.site.SiteRequest;
 import jakarta.servlet.http.HttpServletRequest;
 
-/** A servlet request as the site core sees it. */
-final class ServletSiteRequest implements SiteRequest {
-    private final HttpServletRequest request;
-    private final TrustedProxies proxies;
-
-    ServletSiteRequest(HttpServletRequest request, TrustedProxies proxies) {
-        this.request = request;
-        this.proxies = proxies;
-    }
+/** A servlet request as the site core sees it; {@code proxies} are those whose forwarded client address is believed. */
+record ServletSiteRequest(HttpServletRequest request, TrustedProxies proxies) implements SiteRequest {
 
     @Override
     public String method() {

@@ -5,15 +5,8 @@ import java.io.IOException;
 import io.github.torrenthttpbridge.site.SiteResponse;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The site core's answer written to a servlet response; a {@code HEAD} request gets the headers alone. */
-final class ServletSiteResponse implements SiteResponse {
-    private final HttpServletResponse response;
-    private final boolean head;
-
-    ServletSiteResponse(HttpServletResponse response, boolean head) {
-        this.response = response;
-        this.head = head;
-    }
+/** The site core's answer written to a servlet response; with {@code head} (a {@code HEAD} request) the headers alone. */
+record ServletSiteResponse(HttpServletResponse response, boolean head) implements SiteResponse {
 
     @Override
     public void status(int code) {

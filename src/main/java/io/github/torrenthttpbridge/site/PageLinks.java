@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /**
  * The torrent links a page gets after its link to a bridged file or to a directory of the site: {@link
@@ -15,40 +14,36 @@ final class PageLinks {
     private static final Set<String> PAGE_EXTENSIONS = Set.of(
             "html", "htm", "xhtml", "php", "jsp", "jspx", "asp", "aspx", "cgi", "css", "js", "json", "xml", "txt", "torrent");
 
-    private final SiteView torrents;
-    private final PathPolicy policy;
-    private final Predicate<String> isDirectory;
+    private final SiteRules site;
     private final BooleanSupplier originKnown;
 
-    PageLinks(SiteView torrents, PathPolicy policy, Predicate<String> isDirectory, BooleanSupplier originKnown) {
-        this.torrents = torrents;
-        this.policy = policy;
-        this.isDirectory = isDirectory;
+    PageLinks(SiteRules site, BooleanSupplier originKnown) {
+        this.site = site;
         this.originKnown = originKnown;
     }
 
     /** The links added after a page's link to {@code href}, or null if it does not point to a bridged file. */
     String snippet(String contextPath, String pagePath, String href) {
         Optional<String> target = SiteLinks.resolve(contextPath, pagePath, href);
-        if (target.isEmpty() || !(target.get().endsWith("/") || policy.allows(target.get()))) {
+        if (target.isEmpty() || !(target.get().endsWith("/") || site.policy().allows(target.get()))) {
             return null;
         }
         String file = target.get();
         int dot = file.lastIndexOf('.');
         if (file.endsWith("/")) {
             // a link to a directory of the site (not to the page's own directory or one above it): its torrent
-            if (!policy.allowsDirectory(file) || pagePath.startsWith(file) || !isDirectory.test(file)) {
+            if (!site.policy().allowsDirectory(file) || pagePath.startsWith(file) || !site.isDirectory(file)) {
                 return null;
             }
         } else if (dot < file.lastIndexOf('/') || dot < 0 || PAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
             return null;
         }
-        if (torrents.knownNotPublic(file)) {
+        if (site.torrents().knownNotPublic(file)) {
             return null;   // its probe said the public cannot fetch it (a front proxy's rule, authentication)
         }
-        Optional<String> magnet = torrents.knownMagnet(file);
+        Optional<String> magnet = site.torrents().knownMagnet(file);
         if (magnet.isEmpty() && originKnown.getAsBoolean()) {
-            torrents.prepare(file);
+            site.torrents().prepare(file);
         }
         return " " + SiteLinks.html(contextPath, file, magnet);
     }

@@ -51,14 +51,11 @@ public final class SiteHandler {
         statusPage = Objects.requireNonNull(b.statusPage, "statusPage");
         tracker = b.tracker;
         hasFile = b.hasFile;
-        DirectoryListing listing = b.listing;
-        isDirectory = dir -> {
-            java.util.Set<String> entries = listing.children(dir);  // some containers list a missing one as empty
-            return entries != null && !entries.isEmpty();
-        };
+        SiteRules rules = new SiteRules(torrents, policy, b.listing);
+        isDirectory = rules::isDirectory;
         minSize = b.minSize;
-        endpoint = new TorrentEndpoint(torrents, policy, isDirectory, b.maxWait);
-        pageLinks = new PageLinks(torrents, policy, isDirectory, b.originKnown);
+        endpoint = new TorrentEndpoint(rules, b.maxWait);
+        pageLinks = new PageLinks(rules, b.originKnown);
     }
 
     /** A handler for the site's torrents, its paths as {@code policy} says. */

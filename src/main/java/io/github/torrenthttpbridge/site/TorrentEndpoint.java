@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 import io.github.torrenthttpbridge.torrent.HashProgress;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -18,26 +17,22 @@ import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 final class TorrentEndpoint {
     static final String HTML = "text/html;charset=UTF-8";
 
-    private final SiteView torrents;
-    private final PathPolicy policy;
-    private final Predicate<String> isDirectory;
+    private final SiteRules site;
     private final Duration maxWait;
 
-    TorrentEndpoint(SiteView torrents, PathPolicy policy, Predicate<String> isDirectory, Duration maxWait) {
-        this.torrents = torrents;
-        this.policy = policy;
-        this.isDirectory = isDirectory;
+    TorrentEndpoint(SiteRules site, Duration maxWait) {
+        this.site = site;
         this.maxWait = maxWait;
     }
 
     void answer(String path, boolean magnet, SiteRequest request, SiteResponse response) throws IOException {
         response.header("Cache-Control", "no-cache");
         boolean directory = path.endsWith("/");
-        if (directory ? !policy.allowsDirectory(path) || !isDirectory.test(path) : !policy.allows(path)) {
+        if (directory ? !site.policy().allowsDirectory(path) || !site.isDirectory(path) : !site.policy().allows(path)) {
             response.error(404, "not bridged");
             return;
         }
-        TorrentStatus s = torrents.await(path, maxWait);
+        TorrentStatus s = site.torrents().await(path, maxWait);
         boolean browser = magnet && wantsHtml(request);
         if (directory && s.reason() != null && (s.state() == TorrentStatus.State.READY || s.state() == TorrentStatus.State.HASHING)) {
             response.header("X-Torrent-Bridge-Left-Out", ascii(s.reason()));  // files of D the rules left out
