@@ -53,14 +53,14 @@ final class BridgeResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setDateHeader(String name, long date) {
-        if (!(injecting && "last-modified".equalsIgnoreCase(name))) {
+        if (!(injecting && Decoration.dropsFromPage(name))) {
             super.setDateHeader(name, date);
         }
     }
 
     @Override
     public void setHeader(String name, String value) {
-        if (injecting && ("etag".equalsIgnoreCase(name) || "last-modified".equalsIgnoreCase(name))) {
+        if (injecting && Decoration.dropsFromPage(name)) {
             return;
         }
         if ("content-length".equalsIgnoreCase(name)) {
@@ -98,9 +98,10 @@ final class BridgeResponse extends HttpServletResponseWrapper {
         if (decoration.rewrites(status, getContentType(), getCharacterEncoding(), getHeader("Content-Encoding"))) {
             injecting = true;
             // the links change as torrents become ready: the page is no longer the file on disk
-            super.setHeader("ETag", null);
-            super.setHeader("Last-Modified", null);
-            super.setHeader("Cache-Control", "no-cache");
+            for (String dropped : Decoration.DROPPED_FROM_PAGES) {
+                super.setHeader(dropped, null);
+            }
+            super.setHeader("Cache-Control", Decoration.PAGE_CACHE_CONTROL);
         } else if (contentLength >= 0) {
             super.setContentLengthLong(contentLength);
         }

@@ -11,6 +11,11 @@ import java.util.function.Function;
  * and gets {@code Cache-Control: no-cache}: its links change as torrents become ready.
  */
 public final class Decoration {
+    /** The headers a rewritten page loses, whenever the site sets them: its bytes are no longer the site's. */
+    public static final java.util.List<String> DROPPED_FROM_PAGES = java.util.List.of("ETag", "Last-Modified");
+    /** The {@code Cache-Control} of a rewritten page. */
+    public static final String PAGE_CACHE_CONTROL = "no-cache";
+
     private final String linkHeader;                 // null: not a bridged file
     private final long minSize;
     private final Function<String, String> snippets; // null: not a page that gets links
@@ -47,6 +52,11 @@ public final class Decoration {
     /** The stream that rewrites the page into {@code out} (when {@link #rewrites} said so). */
     public HtmlLinkInjector rewriter(OutputStream out) {
         return new HtmlLinkInjector(out, snippets);
+    }
+
+    /** Whether a rewritten page loses header {@code name} (any case). */
+    public static boolean dropsFromPage(String name) {
+        return DROPPED_FROM_PAGES.stream().anyMatch(name::equalsIgnoreCase);
     }
 
     private static boolean asciiCompatible(String charset) {

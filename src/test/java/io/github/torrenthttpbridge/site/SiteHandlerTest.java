@@ -296,6 +296,9 @@ class SiteHandlerTest {
         assertFalse(d.rewrites(404, "text/html", null, null));
         assertFalse(d.rewrites(200, "text/plain", null, null));
         assertFalse(d.rewrites(200, null, null, null));
+        assertTrue(Decoration.dropsFromPage("etag") && Decoration.dropsFromPage("Last-Modified"), "the page changes");
+        assertFalse(Decoration.dropsFromPage("Content-Type"));
+        assertEquals("no-cache", Decoration.PAGE_CACHE_CONTROL, "its links change as torrents become ready");
         assertNull(handler(new PathPolicy(List.of("*.iso"), List.of(), false, List.of("/*")), true)
                 .decoration(Req.get("/index.html", null)), "inject-links=false");
     }
