@@ -12,12 +12,18 @@ import io.github.torrenthttpbridge.bridge.TorrentBridge;
 import io.github.torrenthttpbridge.site.DirectoryListing;
 import io.github.torrenthttpbridge.site.InstanceRegistry;
 import io.github.torrenthttpbridge.site.SiteAddress;
+import io.github.torrenthttpbridge.site.SiteHandler;
 import io.github.torrenthttpbridge.site.SiteTorrents;
+import io.github.torrenthttpbridge.site.StatusSource;
+import io.github.torrenthttpbridge.torrent.InfoHash;
 import io.github.torrenthttpbridge.tracker.HttpTracker;
 import jakarta.servlet.ServletContext;
 
-/** What the listener starts for one web application and the filter uses; kept as a context attribute. */
-final class BridgeContext {
+/**
+ * What the listener starts for one web application and the filter uses, kept as a context attribute: the bridge,
+ * the site's torrents and the {@link SiteHandler} over them, and what its status page shows.
+ */
+final class BridgeContext implements StatusSource {
     static final String ATTRIBUTE = BridgeContext.class.getName();
 
     final BridgeSettings settings;
@@ -26,10 +32,8 @@ final class BridgeContext {
     final AtomicReference<URI> origin;
     final HttpTracker tracker;
     final InstanceRegistry instances;
-    /** The site's directories: the web application's resources, or what an embedder put in {@link TorrentBridgeListener#LISTING}. */
-    final DirectoryListing listing;
-    /** Whether the site has a real file at a path (then {@code F.torrent} is that file, not ours). */
-    private final java.util.function.Predicate<String> hasFile;
+    /** The site's HTTP contract, which the filter translates to and from the servlet API. */
+    final SiteHandler handler;
     private volatile Totals totals;
 
     private record Totals(long takenAt, io.github.torrenthttpbridge.bridge.SeedStats stats) {
@@ -44,25 +48,32 @@ final class BridgeContext {
         this.origin = origin;
         this.tracker = tracker;
         this.instances = instances;
-        this.listing = listing;
-        this.hasFile = hasFile;
-    }
+        this.handler = SiteHandler.builder(site, settings.pathPolicy())
+                .statusPage(settings.statusPath(), this)
+                .tracker(settings.tracker() ? new SiteHandler.Tracker() {
+                    @Override
+                    public byte[] announce(String rawQuery, InetAddress client, InetAddress local) {
+                        return tracker.announce(rawQuery, client, local);
+                    }
 
-    boolean hasFile(String path) {
-        return hasFile.test(path);
-    }
-
-    /** Whether the site holds a non-empty directory {@code dir} (some containers list a missing one as empty). */
-    boolean isDirectory(String dir) {
-        java.util.Set<String> entries = listing.children(dir);
-        return entries != null && !entries.isEmpty();
+                    @Override
+                    public byte[] scrape(String rawQuery) {
+                        return tracker.scrape(rawQuery);
+                    }
+                } : null)
+                .files(hasFile, listing)
+                .originKnown(() -> origin.get() != null)
+                .maxWait(settings.maxWait())
+                .minSize(settings.minSize())
+                .build();
     }
 
     /**
      * The bridge's transfer figures added up ({@link TorrentBridge#totals()}, one pass over the seeded torrents'
      * counters), taken at most once a second however often the status page is asked for.
      */
-    io.github.torrenthttpbridge.bridge.SeedStats totals() {
+    @Override
+    public io.github.torrenthttpbridge.bridge.SeedStats totals() {
         Totals t = totals;
         long now = System.nanoTime();
         if (t == null || now - t.takenAt() >= 1_000_000_000L) {
@@ -70,6 +81,41 @@ final class BridgeContext {
             totals = t;
         }
         return t.stats();
+    }
+
+    @Override
+    public SiteTorrents torrents() {
+        return site;
+    }
+
+    @Override
+    public TorrentBridge bridge() {
+        return bridge;
+    }
+
+    @Override
+    public boolean dht() {
+        return settings.dht();
+    }
+
+    @Override
+    public URI origin() {
+        return origin.get();
+    }
+
+    @Override
+    public int instances() {
+        return instances.live().size();
+    }
+
+    @Override
+    public int trackerPeers(InfoHash torrent) {
+        return tracker.peerCount(torrent);
+    }
+
+    @Override
+    public long trackerPeers() {
+        return tracker.peerCountAll();
     }
 
     /**

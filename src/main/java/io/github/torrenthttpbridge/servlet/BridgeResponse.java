@@ -7,23 +7,22 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.util.Locale;
-import java.util.function.Function;
 
+import io.github.torrenthttpbridge.site.Decoration;
+import io.github.torrenthttpbridge.site.HtmlLinkInjector;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 
 /**
- * Wraps a response of the site to add the {@code Link: <F?torrent>; rel="describedby"} header to bridged files
- * and to rewrite HTML pages with torrent links. The decision is taken when the body starts (status, type and
- * length are known then); the Content-Length of a rewritten page is dropped (it changes).
+ * Wraps a response of the site to apply its {@link Decoration}: the {@code Link: <F?torrent>; rel="describedby"}
+ * header of bridged files, and HTML pages rewritten with torrent links. The decision is taken when the body starts
+ * (status, type and length are known then); the Content-Length, ETag and Last-Modified of a rewritten page are
+ * dropped (it changes).
  */
 final class BridgeResponse extends HttpServletResponseWrapper {
-    private final String linkHeader;          // null: not a bridge candidate
-    private final long minSize;
-    private final Function<String, String> injector; // null: no rewriting for this path
+    private final Decoration decoration;
     private long contentLength = -1;
     private boolean decided;
     private boolean injecting;
@@ -31,11 +30,9 @@ final class BridgeResponse extends HttpServletResponseWrapper {
     private PrintWriter writer;
     private HtmlLinkInjector html;
 
-    BridgeResponse(HttpServletResponse response, String linkHeader, long minSize, Function<String, String> injector) {
+    BridgeResponse(HttpServletResponse response, Decoration decoration) {
         super(response);
-        this.linkHeader = linkHeader;
-        this.minSize = minSize;
-        this.injector = injector;
+        this.decoration = decoration;
     }
 
     @Override
@@ -56,14 +53,14 @@ final class BridgeResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setDateHeader(String name, long date) {
-        if (!(injecting && "last-modified".equalsIgnoreCase(name))) {
+        if (!(injecting && Decoration.dropsFromPage(name))) {
             super.setDateHeader(name, date);
         }
     }
 
     @Override
     public void setHeader(String name, String value) {
-        if (injecting && ("etag".equalsIgnoreCase(name) || "last-modified".equalsIgnoreCase(name))) {
+        if (injecting && Decoration.dropsFromPage(name)) {
             return;
         }
         if ("content-length".equalsIgnoreCase(name)) {
@@ -94,28 +91,20 @@ final class BridgeResponse extends HttpServletResponseWrapper {
         }
         decided = true;
         int status = getStatus();
-        if (linkHeader != null && (status == 200 || status == 206) && (status == 206 || contentLength < 0 || contentLength >= minSize)) {
-            super.addHeader("Link", linkHeader);
+        String link = decoration.linkHeader(status, contentLength);
+        if (link != null) {
+            super.addHeader("Link", link);
         }
-        String type = getContentType();
-        if (injector != null && status == 200 && type != null && type.toLowerCase(Locale.ROOT).startsWith("text/html")
-                && asciiCompatible(getCharacterEncoding()) && getHeader("Content-Encoding") == null) {
+        if (decoration.rewrites(status, getContentType(), getCharacterEncoding(), getHeader("Content-Encoding"))) {
             injecting = true;
             // the links change as torrents become ready: the page is no longer the file on disk
-            super.setHeader("ETag", null);
-            super.setHeader("Last-Modified", null);
-            super.setHeader("Cache-Control", "no-cache");
+            for (String dropped : Decoration.DROPPED_FROM_PAGES) {
+                super.setHeader(dropped, null);
+            }
+            super.setHeader("Cache-Control", Decoration.PAGE_CACHE_CONTROL);
         } else if (contentLength >= 0) {
             super.setContentLengthLong(contentLength);
         }
-    }
-
-    private static boolean asciiCompatible(String charset) {
-        if (charset == null) {
-            return true;
-        }
-        String c = charset.toUpperCase(Locale.ROOT);
-        return !c.startsWith("UTF-16") && !c.startsWith("UTF-32") && !c.startsWith("UTF-7");
     }
 
     /**
@@ -132,7 +121,7 @@ final class BridgeResponse extends HttpServletResponseWrapper {
                     if (target == null) {
                         decide();
                         ServletOutputStream raw = BridgeResponse.super.getOutputStream();
-                        target = injecting ? (html = new HtmlLinkInjector(raw, injector)) : raw;
+                        target = injecting ? (html = decoration.rewriter(raw)) : raw;
                     }
                     return target;
                 }
@@ -190,7 +179,7 @@ final class BridgeResponse extends HttpServletResponseWrapper {
                         decide();
                         if (injecting) {
                             String cs = getCharacterEncoding();
-                            html = new HtmlLinkInjector(BridgeResponse.super.getOutputStream(), injector);
+                            html = decoration.rewriter(BridgeResponse.super.getOutputStream());
                             target = new OutputStreamWriter(html,
                                     cs == null ? StandardCharsets.ISO_8859_1 : Charset.forName(cs));
                         } else {

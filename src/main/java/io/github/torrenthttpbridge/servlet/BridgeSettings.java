@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.github.torrenthttpbridge.site.PathPolicy;
 import io.github.torrenthttpbridge.torrent.PieceSize;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import io.github.torrenthttpbridge.torrent.TorrentVersion;
@@ -78,6 +78,7 @@ public final class BridgeSettings {
     private final TorrentVersion torrentVersion;
     private final InetSocketAddress announceAddress;
     private final Duration hashLease;
+    private final PathPolicy pathPolicy;
 
     private BridgeSettings(Builder b) {
         enabled = b.enabled;
@@ -114,6 +115,7 @@ public final class BridgeSettings {
         limits = new Limits(b.maxPeers, b.maxPeersPerTorrent, b.maxUploadKiB, b.originConnections, b.hashQueue, b.metadataMaxMiB);
         peerBudgets = b.budgets.build();
         seeding = b.seeding;
+        pathPolicy = new PathPolicy(include, exclude, injectLinks, injectPaths);
     }
 
     private final io.github.torrenthttpbridge.engine.SeedingMode seeding;
@@ -279,14 +281,6 @@ public final class BridgeSettings {
     }
 
     /**
-     * Whether directory {@code dir} (ending with '/') may get a torrent of its files: not the root, not under
-     * WEB-INF or META-INF, not excluded (its files are checked one by one with {@link #allows}).
-     */
-    public boolean allowsDirectory(String dir) {
-        return dir.endsWith("/") && dir.length() > 1 && !neverPublic(dir) && !matchesAny(dir, exclude);
-    }
-
-    /**
      * The peer address announced to the DHT and trackers and published to the other instances sharing the metadata
      * directory (unresolved; port 0 = the listener's), or null for the bridge's own (bind address and port).
      */
@@ -299,33 +293,9 @@ public final class BridgeSettings {
         return hashLease;
     }
 
-    /** Whether {@code path} may be bridged: matches include, not exclude, not under WEB-INF or META-INF. */
-    public boolean allows(String path) {
-        if (neverPublic(path) || path.endsWith("/")) {
-            return false;
-        }
-        return matchesAny(path, include) && !matchesAny(path, exclude);
-    }
-
-    /** Under WEB-INF or META-INF (any case), or climbing with {@code /../}: never bridged, whatever the patterns. */
-    private static boolean neverPublic(String path) {
-        String upper = path.toUpperCase(Locale.ROOT);
-        return upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF") || path.contains("/../");
-    }
-
-    public boolean injectsInto(String path) {
-        return injectLinks && matchesAny(path, injectPaths);
-    }
-
-    static boolean matchesAny(String path, List<String> patterns) {
-        for (String p : patterns) {
-            if (p.equals("/*") || p.equals(path)
-                    || (p.endsWith("/*") && path.startsWith(p.substring(0, p.length() - 1)))
-                    || (p.startsWith("*.") && path.endsWith(p.substring(1)))) {
-                return true;
-            }
-        }
-        return false;
+    /** Which paths are bridged and which pages get links: {@code include}, {@code exclude}, {@code inject-*}. */
+    public PathPolicy pathPolicy() {
+        return pathPolicy;
     }
 
     @Override

@@ -102,7 +102,7 @@ public class TorrentBridgeListener implements ServletContextListener {
                     .probeTtl(Duration.ofSeconds(2)).metadataMaxBytes(s.limits().metadataMaxMiB() * 1024 * 1024)
                     .maxFolderFiles(s.maxFolderFiles()).maxFolderBytes(s.maxFolderBytes()).torrentVersion(s.torrentVersion())
                     .hashLease(s.hashLease()).build();
-            site = new SiteTorrents(bridge, siteOptions, BridgeContext.address(s, origin), listing, s::allows);
+            site = new SiteTorrents(bridge, siteOptions, BridgeContext.address(s, origin), listing, s.pathPolicy()::allows);
         } catch (RuntimeException e) {
             bridge.close();
             LOG.error("torrent-http-bridge cannot start for {}: {}", where, e.getMessage());

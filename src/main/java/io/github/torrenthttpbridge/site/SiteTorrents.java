@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * ({@link HashJobs#submit}; across the instances sharing the metadata directory, one claim per key:
  * {@link HashClaims}), and {@link SeededTorrents#publish} keeps the two registries consistent.
  */
-public final class SiteTorrents implements AutoCloseable {
+public final class SiteTorrents implements AutoCloseable, SiteView {
     private static final Logger LOG = LoggerFactory.getLogger(SiteTorrents.class);
 
     private final TorrentBridge bridge;

@@ -26,10 +26,10 @@ class BridgeSettingsTest {
         assertNull(s.origin());
         assertEquals(Path.of("/tmp/ctx/torrent-bridge"), s.metadataDir());
         assertEquals("/torrent-bridge/", s.statusPath());
-        assertTrue(s.allows("/files/a.iso"));
-        assertFalse(s.allows("/WEB-INF/a.iso"));
-        assertFalse(s.allows("/meta-inf/a.iso"));
-        assertFalse(s.allows("/dir/"));
+        assertTrue(s.pathPolicy().allows("/files/a.iso"));
+        assertFalse(s.pathPolicy().allows("/WEB-INF/a.iso"));
+        assertFalse(s.pathPolicy().allows("/meta-inf/a.iso"));
+        assertFalse(s.pathPolicy().allows("/dir/"));
     }
 
     @Test
@@ -60,10 +60,10 @@ class BridgeSettingsTest {
     @Test
     void patterns() {
         BridgeSettings s = parse(Map.of("torrent-bridge.include", "/files/*, *.iso", "torrent-bridge.exclude", "/files/private/*"));
-        assertTrue(s.allows("/files/x.bin"));
-        assertTrue(s.allows("/other/x.iso"));
-        assertFalse(s.allows("/other/x.bin"));
-        assertFalse(s.allows("/files/private/x.bin"));
+        assertTrue(s.pathPolicy().allows("/files/x.bin"));
+        assertTrue(s.pathPolicy().allows("/other/x.iso"));
+        assertFalse(s.pathPolicy().allows("/other/x.bin"));
+        assertFalse(s.pathPolicy().allows("/files/private/x.bin"));
     }
 
     @Test
@@ -97,13 +97,13 @@ class BridgeSettingsTest {
         assertEquals(1000, s.maxFolderFiles());
         assertEquals(64L << 30, s.maxFolderBytes());
         assertEquals(io.github.torrenthttpbridge.torrent.TorrentVersion.V1, s.torrentVersion());
-        assertTrue(s.allowsDirectory("/files/"));
-        assertTrue(s.allowsDirectory("/files/sub/"));
-        assertFalse(s.allowsDirectory("/"), "the site root is no folder torrent");
-        assertFalse(s.allowsDirectory("/files"), "a directory path ends with '/'");
-        assertFalse(s.allowsDirectory("/files/private/"), "excluded");
-        assertFalse(s.allowsDirectory("/WEB-INF/"));
-        assertFalse(s.allowsDirectory("/meta-inf/x/"));
+        assertTrue(s.pathPolicy().allowsDirectory("/files/"));
+        assertTrue(s.pathPolicy().allowsDirectory("/files/sub/"));
+        assertFalse(s.pathPolicy().allowsDirectory("/"), "the site root is no folder torrent");
+        assertFalse(s.pathPolicy().allowsDirectory("/files"), "a directory path ends with '/'");
+        assertFalse(s.pathPolicy().allowsDirectory("/files/private/"), "excluded");
+        assertFalse(s.pathPolicy().allowsDirectory("/WEB-INF/"));
+        assertFalse(s.pathPolicy().allowsDirectory("/meta-inf/x/"));
         BridgeSettings t = parse(Map.of("torrent-bridge.max-folder-files", "5", "torrent-bridge.max-folder-bytes", "1000",
                 "torrent-bridge.torrent-version", "Hybrid"));
         assertEquals(5, t.maxFolderFiles());

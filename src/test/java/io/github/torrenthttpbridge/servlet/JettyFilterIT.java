@@ -1,5 +1,6 @@
 package io.github.torrenthttpbridge.servlet;
 
+import io.github.torrenthttpbridge.site.Json;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 

@@ -1,4 +1,4 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import java.util.Locale;
 

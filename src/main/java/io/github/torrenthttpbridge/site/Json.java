@@ -1,11 +1,11 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
-/** Minimal JSON string escaping for the status page. */
-final class Json {
+/** JSON string and HTML escaping, as the site's answers and pages use them. */
+public final class Json {
     private Json() {
     }
 
-    static String str(String s) {
+    public static String str(String s) {
         if (s == null) {
             return "null";
         }
@@ -30,7 +30,7 @@ final class Json {
         return sb.append('"').toString();
     }
 
-    static String html(String s) {
+    public static String html(String s) {
         if (s == null) {
             return "";
         }

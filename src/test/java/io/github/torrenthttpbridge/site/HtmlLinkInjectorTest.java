@@ -1,4 +1,4 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,13 +37,13 @@ class HtmlLinkInjectorTest {
 
     @Test
     void resolvesOnlySameSiteLinks() {
-        assertEquals(Optional.of("/files/a b.iso"), TorrentFilter.resolve("", "/index.html", "files/a%20b.iso"));
-        assertEquals(Optional.of("/files/a.iso"), TorrentFilter.resolve("/ctx", "/dl/index.html", "/ctx/files/a.iso"));
-        assertEquals(Optional.of("/files/a.iso"), TorrentFilter.resolve("", "/dl/page.html", "../files/a.iso"));
-        assertEquals(Optional.empty(), TorrentFilter.resolve("/ctx", "/index.html", "/other/a.iso"));
-        assertEquals(Optional.empty(), TorrentFilter.resolve("", "/index.html", "https://elsewhere.example/a.iso"));
-        assertEquals(Optional.empty(), TorrentFilter.resolve("", "/index.html", "//elsewhere.example/a.iso"));
-        assertEquals(Optional.empty(), TorrentFilter.resolve("", "/index.html", "a.iso?x=1"));
-        assertEquals(Optional.empty(), TorrentFilter.resolve("", "/index.html", "javascript:alert(1)"));
+        assertEquals(Optional.of("/files/a b.iso"), SiteLinks.resolve("", "/index.html", "files/a%20b.iso"));
+        assertEquals(Optional.of("/files/a.iso"), SiteLinks.resolve("/ctx", "/dl/index.html", "/ctx/files/a.iso"));
+        assertEquals(Optional.of("/files/a.iso"), SiteLinks.resolve("", "/dl/page.html", "../files/a.iso"));
+        assertEquals(Optional.empty(), SiteLinks.resolve("/ctx", "/index.html", "/other/a.iso"));
+        assertEquals(Optional.empty(), SiteLinks.resolve("", "/index.html", "https://elsewhere.example/a.iso"));
+        assertEquals(Optional.empty(), SiteLinks.resolve("", "/index.html", "//elsewhere.example/a.iso"));
+        assertEquals(Optional.empty(), SiteLinks.resolve("", "/index.html", "a.iso?x=1"));
+        assertEquals(Optional.empty(), SiteLinks.resolve("", "/index.html", "javascript:alert(1)"));
     }
 }

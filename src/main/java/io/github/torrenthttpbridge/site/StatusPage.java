@@ -1,23 +1,22 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.github.torrenthttpbridge.bridge.BridgeCounters;
 import io.github.torrenthttpbridge.bridge.SeedState;
 import io.github.torrenthttpbridge.bridge.SeedStats;
-import io.github.torrenthttpbridge.site.TorrentListing;
 import io.github.torrenthttpbridge.swarm.AnnouncerStats;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The status page: the torrents with their state and figures, a page at a time ({@code ?page=}, {@code ?per=} up to
  * 1,000 rows, default 100; {@code ?q=} filters by path, {@code ?sort=uploaded}), totals for all of them, and the
  * bridge's identity. HTML for people (binary units, hashing progress bars, each torrent's age), or {@code
  * ?format=json} with exact numbers for scripts. Its cost follows the page, not the number of torrents: rows are made
- * from what is held in memory ({@link io.github.torrenthttpbridge.site.SiteTorrents#list}), totals come from counters
+ * from what is held in memory ({@link SiteTorrents#list}), totals come from counters
  * (the transfer figures at most once a second).
  */
 final class StatusPage {
@@ -35,19 +34,19 @@ final class StatusPage {
     }
 
     /** The query of {@code ?q=&sort=uploaded&page=&per=}; an unreadable one is an IllegalArgumentException. */
-    static TorrentListing.Query query(HttpServletRequest request) {
-        String q = request.getParameter("q");
+    static TorrentListing.Query query(SiteRequest request) {
+        String q = request.parameter("q");
         if (q != null && q.length() > MAX_FILTER) {
             throw new IllegalArgumentException("q is longer than " + MAX_FILTER + " characters");
         }
-        return new TorrentListing.Query(q, "uploaded".equals(request.getParameter("sort")) ? TorrentListing.Sort.UPLOADED
+        return new TorrentListing.Query(q, "uploaded".equals(request.parameter("sort")) ? TorrentListing.Sort.UPLOADED
                 : TorrentListing.Sort.PATH, intParam(request, "page", 1), intParam(request, "per", TorrentListing.PAGE_SIZE));
     }
 
     static final int MAX_FILTER = 200;
 
-    private static int intParam(HttpServletRequest request, String name, int def) {
-        String v = request.getParameter(name);
+    private static int intParam(SiteRequest request, String name, int def) {
+        String v = request.parameter(name);
         if (v == null || v.isEmpty()) {
             return def;
         }
@@ -58,43 +57,43 @@ final class StatusPage {
         }
     }
 
-    static void render(BridgeContext b, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    static void render(StatusSource b, SiteRequest request, SiteResponse response) throws IOException {
         TorrentListing.Query q;
         try {
             q = query(request);
         } catch (IllegalArgumentException e) {
-            response.sendError(400, e.getMessage());
+            response.error(400, e.getMessage());
             return;
         }
-        TorrentListing listing = b.site.list(q);
+        TorrentListing listing = b.torrents().list(q);
         SeedStats totals = b.totals();
-        response.setHeader("Cache-Control", "no-cache");
-        String dhtId = b.bridge.dhtNodeIdHex().orElse(null);
-        String dht = !b.settings.dht() ? "off" : dhtId != null ? "running" : "starting";
-        if ("json".equals(request.getParameter("format"))) {
-            response.setContentType("application/json;charset=UTF-8");
-            PrintWriter w = response.getWriter();
-            w.print("{\"bridge\":{\"torrentPort\":" + b.bridge.torrentPort() + ",\"peerId\":" + Json.str(b.bridge.peerIdHex())
+        response.header("Cache-Control", "no-cache");
+        String dhtId = b.bridge().dhtNodeIdHex().orElse(null);
+        String dht = !b.dht() ? "off" : dhtId != null ? "running" : "starting";
+        if ("json".equals(request.parameter("format"))) {
+            StringWriter out = new StringWriter();
+            PrintWriter w = new PrintWriter(out);
+            w.print("{\"bridge\":{\"torrentPort\":" + b.bridge().torrentPort() + ",\"peerId\":" + Json.str(b.bridge().peerIdHex())
                     + ",\"dhtNodeId\":" + Json.str(dhtId) + ",\"dht\":" + Json.str(dht)
-                    + ",\"origin\":" + Json.str(b.origin.get() == null ? null : b.origin.get().toString())
-                    + ",\"hashJobsStarted\":" + b.site.hashJobsStarted() + ",\"hashesRun\":" + b.site.hashesRun()
-                    + ",\"hashingElsewhere\":" + b.site.hashingElsewhere()
-                    + ",\"announceAddress\":" + Json.str(b.bridge.announcedAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(null))
-                    + ",\"instances\":" + b.instances.live().size()
-                    + ",\"peersDropped\":" + b.bridge.peersDropped()
-                    + ",\"peersChoked\":" + b.bridge.peersChoked() + ",\"handshakesRefused\":" + b.bridge.handshakesRefused()
-                    + ",\"droppedBy\":" + countsJson(b.bridge.peersDroppedByReason())
-                    + ",\"chokedBy\":" + countsJson(b.bridge.peersChokedByReason())
-                    + ",\"refusedBy\":" + countsJson(b.bridge.handshakesRefusedByReason())
-                    + ",\"cache\":" + cacheJson(b.bridge.counters())
-                    + ",\"announces\":" + announcesJson(b.bridge.announceStats())
+                    + ",\"origin\":" + Json.str(b.origin() == null ? null : b.origin().toString())
+                    + ",\"hashJobsStarted\":" + b.torrents().hashJobsStarted() + ",\"hashesRun\":" + b.torrents().hashesRun()
+                    + ",\"hashingElsewhere\":" + b.torrents().hashingElsewhere()
+                    + ",\"announceAddress\":" + Json.str(b.bridge().announcedAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(null))
+                    + ",\"instances\":" + b.instances()
+                    + ",\"peersDropped\":" + b.bridge().peersDropped()
+                    + ",\"peersChoked\":" + b.bridge().peersChoked() + ",\"handshakesRefused\":" + b.bridge().handshakesRefused()
+                    + ",\"droppedBy\":" + countsJson(b.bridge().peersDroppedByReason())
+                    + ",\"chokedBy\":" + countsJson(b.bridge().peersChokedByReason())
+                    + ",\"refusedBy\":" + countsJson(b.bridge().handshakesRefusedByReason())
+                    + ",\"cache\":" + cacheJson(b.bridge().counters())
+                    + ",\"announces\":" + announcesJson(b.bridge().announceStats())
                     + "},\"totals\":{\"torrents\":" + listing.total() + ",\"seeded\":" + listing.seeded()
                     + ",\"length\":" + listing.bytes() + ",\"peers\":" + totals.peers() + ",\"uploaded\":" + totals.uploaded()
                     + ",\"completed\":" + totals.peersCompleted()
                     + ",\"originBytes\":" + totals.originBytes() + ",\"memoryHits\":" + totals.cacheHits()
                     + ",\"diskHits\":" + totals.diskHits() + ",\"diskFailures\":" + totals.diskFailures()
                     + ",\"verificationFailures\":" + totals.verificationFailures()
-                    + ",\"trackerPeers\":" + b.tracker.peerCountAll() + ",\"webseedRequests\":" + b.site.webseedRequestsTotal()
+                    + ",\"trackerPeers\":" + b.trackerPeers() + ",\"webseedRequests\":" + b.torrents().webseedRequestsTotal()
                     + "},\"page\":" + q.page() + ",\"pages\":" + listing.pages() + ",\"pageSize\":" + q.pageSize()
                     + ",\"matching\":" + listing.matching() + ",\"filter\":" + Json.str(q.filter())
                     + ",\"sort\":" + Json.str(q.sort().name().toLowerCase(Locale.ROOT))
@@ -118,8 +117,8 @@ final class StatusPage {
                             + ",\"originBytes\":" + st.originBytes() + ",\"originRatio\":" + ratioJson(st)
                             + ",\"memoryHits\":" + st.cacheHits() + ",\"diskHits\":" + st.diskHits()
                             + ",\"diskFailures\":" + st.diskFailures() + ",\"verificationFailures\":" + st.verificationFailures()
-                            + ",\"trackerPeers\":" + b.tracker.peerCount(s.infoHash())
-                            + ",\"webseedRequests\":" + b.site.webseedRequests(s.path())
+                            + ",\"trackerPeers\":" + b.trackerPeers(s.infoHash())
+                            + ",\"webseedRequests\":" + b.torrents().webseedRequests(s.path())
                             + ",\"staleReason\":" + Json.str(s.handle().staleReason().orElse(null))
                             + ",\"since\":" + Json.str(String.valueOf(s.since()))
                             + ",\"ageSeconds\":" + java.time.Duration.between(s.since(), java.time.Instant.now()).getSeconds());
@@ -127,33 +126,35 @@ final class StatusPage {
                 w.print("}");
             }
             w.print("]}");
+            w.flush();
+            response.send("application/json;charset=UTF-8", out.toString().getBytes(StandardCharsets.UTF_8));
             return;
         }
-        response.setContentType("text/html;charset=UTF-8");
         boolean byUploaded = q.sort() == TorrentListing.Sort.UPLOADED;
-        PrintWriter w = response.getWriter();
+        StringWriter out = new StringWriter();
+        PrintWriter w = new PrintWriter(out);
         w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
                 + "<title>torrent-http-bridge status</title><style>body{font-family:sans-serif;margin:2em}"
                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
                 + "td.n,th.n{text-align:right}td.n{white-space:nowrap}tr.totals td{font-weight:bold;background:#f4f4f4}"
                 + "progress{width:8em;vertical-align:middle}code{font-size:.85em}th a{color:inherit}</style></head>"
                 + "<body><h1>torrent-http-bridge</h1>");
-        w.println("<p>Peers port <b>" + b.bridge.torrentPort() + "</b> &middot; peer id <code>" + b.bridge.peerIdHex()
+        w.println("<p>Peers port <b>" + b.bridge().torrentPort() + "</b> &middot; peer id <code>" + b.bridge().peerIdHex()
                 + "</code> &middot; DHT " + dht + (dhtId != null ? " (node id <code>" + dhtId + "</code>)" : "")
-                + " &middot; origin <code>" + Json.html(String.valueOf(b.origin.get())) + "</code></p>");
-        w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge.peersDropped()
-                + "</b> &middot; choked while the origin failed <b>" + b.bridge.peersChoked()
-                + "</b> &middot; handshakes refused <b>" + b.bridge.handshakesRefused() + "</b></p>");
-        w.println("<p>By reason: dropped " + countsHtml(b.bridge.peersDroppedByReason()) + " &middot; choked "
-                + countsHtml(b.bridge.peersChokedByReason()) + " &middot; refused "
-                + countsHtml(b.bridge.handshakesRefusedByReason()) + "</p>");
-        AnnouncerStats a = b.bridge.announceStats();
+                + " &middot; origin <code>" + Json.html(String.valueOf(b.origin())) + "</code></p>");
+        w.println("<p>Peers dropped (protocol abuse, floods, not reading) <b>" + b.bridge().peersDropped()
+                + "</b> &middot; choked while the origin failed <b>" + b.bridge().peersChoked()
+                + "</b> &middot; handshakes refused <b>" + b.bridge().handshakesRefused() + "</b></p>");
+        w.println("<p>By reason: dropped " + countsHtml(b.bridge().peersDroppedByReason()) + " &middot; choked "
+                + countsHtml(b.bridge().peersChokedByReason()) + " &middot; refused "
+                + countsHtml(b.bridge().handshakesRefusedByReason()) + "</p>");
+        AnnouncerStats a = b.bridge().announceStats();
         StringBuilder errors = new StringBuilder();
         a.lastErrorByHost().forEach((host, error) -> errors.append(errors.length() == 0 ? " &middot; last errors: " : "; ")
                 .append("<code>").append(Json.html(host)).append("</code> ").append(Json.html(error)));
         w.println("<p>Announces: DHT <b>" + a.dhtOk() + "</b> ok, " + a.dhtFailed() + " failed &middot; trackers <b>"
                 + a.trackerOk() + "</b> ok, " + a.trackerFailed() + " failed" + errors + "</p>");
-        BridgeCounters c = b.bridge.counters();
+        BridgeCounters c = b.bridge().counters();
         w.println(String.format(Locale.ROOT, "<p>Piece cache: memory <b>%s</b> of %s (%d spans pinned by requests being"
                         + " served) &middot; disk <b>%s</b> of %s &middot; origin requests in flight <b>%d</b></p>",
                 Units.bytes(c.memoryBytes()), Units.bytes(c.memoryMaxBytes()), c.pinnedSpans(), Units.bytes(c.diskBytes()),
@@ -181,16 +182,16 @@ final class StatusPage {
                     + (s.reason() != null ? "<br><small>" + Json.html(s.reason()) + "</small>" : "") + "</td>");
             if (s.handle() != null) {
                 SeedStats x = s.handle().stats();
-                String base = Json.html(TorrentFilter.encodePath(request.getContextPath() + s.path()));
+                String torrent = Json.html(SiteLinks.torrentUrl(request.contextPath(), s.path()));
                 w.print(num(Units.bytes(s.length()), s.length())
                         + "<td class=\"n age\" title=\"seeded since " + s.since() + "\">" + Units.age(java.time.Duration.between(s.since(), now)) + "</td>"
-                        + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.tracker.peerCount(s.infoHash()))
+                        + "<td><code>" + s.infoHash().hex() + "</code></td>" + num(x.peers()) + num(b.trackerPeers(s.infoHash()))
                         + num(Units.bytes(x.uploaded()) + copiesText(x, s.length()), x.uploaded())
                         + num(Units.bytes(x.originBytes()), x.originBytes())
                         + "<td class=\"n ratio\">" + ratioText(x.originBytes(), x.uploaded()) + "</td>"
                         + "<td class=\"n\">" + x.cacheHits() + " / " + x.diskHits() + "</td>"
-                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.site.webseedRequests(s.path()))
-                        + "<td><a href=\"" + base + "?torrent\">torrent</a>"
+                        + "<td class=\"n\">" + x.verificationFailures() + " / " + x.diskFailures() + "</td>" + num(b.torrents().webseedRequests(s.path()))
+                        + "<td><a href=\"" + torrent + "\">torrent</a>"
                         + (s.magnet() != null ? " <a href=\"" + Json.html(s.magnet()) + "\">magnet</a>" : "") + "</td>");
             } else {
                 w.print(s.progress() != null ? num(Units.bytes(s.progress().bytesTotal()), s.progress().bytesTotal()) : "<td></td>");
@@ -198,7 +199,7 @@ final class StatusPage {
             }
             w.println("</tr>");
         }
-        long tTracker = b.tracker.peerCountAll();
+        long tTracker = b.trackerPeers();
         w.println("<tr class=\"totals\" title=\"all torrents, not only this page; transfer figures since start, removed torrents"
                 + " included\"><td>" + listing.total() + " files in all</td><td></td>" + num(Units.bytes(listing.bytes()), listing.bytes())
                 + "<td></td><td></td>" + num(totals.peers()) + num(tTracker) + num(Units.bytes(totals.uploaded()), totals.uploaded())
@@ -206,9 +207,11 @@ final class StatusPage {
                 + "<td class=\"n\">" + ratioText(totals.originBytes(), totals.uploaded()) + "</td><td class=\"n\">"
                 + totals.cacheHits() + " / " + totals.diskHits() + "</td>"
                 + "<td class=\"n\">" + totals.verificationFailures() + " / " + totals.diskFailures() + "</td>"
-                + num(b.site.webseedRequestsTotal()) + "<td></td></tr>");
+                + num(b.torrents().webseedRequestsTotal()) + "<td></td></tr>");
         w.println("</table><p>" + pageLinks(q, listing) + "</p><p>Sizes in binary units (1 MiB = 1,048,576 bytes); exact numbers in"
                 + " <a href=\"?format=json\">JSON</a> (paged the same way: <code>?format=json&amp;page=2&amp;q=iso</code>).</p></body></html>");
+        w.flush();
+        response.send("text/html;charset=UTF-8", out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** "page 2 of 7" with links to the previous and next pages. */

@@ -1,4 +1,4 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

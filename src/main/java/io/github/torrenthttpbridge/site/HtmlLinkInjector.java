@@ -1,4 +1,4 @@
-package io.github.torrenthttpbridge.servlet;
+package io.github.torrenthttpbridge.site;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * accepts. Works on bytes, so it suits any ASCII-compatible charset (UTF-8, ISO-8859-*, windows-125*), and
  * holds at most one tag in memory ({@link #MAX_TAG} bytes; a longer "tag" is passed through untouched).
  */
-final class HtmlLinkInjector extends OutputStream {
+public final class HtmlLinkInjector extends OutputStream {
     static final int MAX_TAG = 8192;
     private static final Pattern HREF = Pattern.compile("\\shref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+))",
             Pattern.CASE_INSENSITIVE);
@@ -108,7 +108,7 @@ final class HtmlLinkInjector extends OutputStream {
     }
 
     /** Writes out a tag left unfinished at the end of the document. */
-    void endOfStream() throws IOException {
+    public void endOfStream() throws IOException {
         if (tagLength > 0) {
             out.write(tag, 0, tagLength);
             tagLength = -1;
