@@ -56,6 +56,8 @@ final class PeerPieces {
     private int onTheWay;
     private long lastGainNanos = System.nanoTime();
     private boolean joined;
+    /** It got a piece from another peer at least once. */
+    private boolean everGained;
     private boolean late;
     private boolean complete;
     private long completeNanos;
@@ -134,6 +136,7 @@ final class PeerPieces {
             onTheWay--;
         } else {
             lastGainNanos = System.nanoTime();   // it got this one elsewhere: it trades with the others
+            everGained = true;
         }
         if (joined) {
             torrent.swarm.gained(i, wasShown);
@@ -162,9 +165,10 @@ final class PeerPieces {
         if (!economical || complete || out == null) {
             return;
         }
-        if (now - lastGainNanos > ISOLATED_NANOS) {
-            // nobody to trade with: shown what it lacks, as a plain seed would, a batch at a time (its own request
-            // scheduling then keeps it at the cap: clients that ask for little at a time crawl through a small window)
+        if (now - lastGainNanos > ISOLATED_NANOS && (!everGained || torrent.swarm.alone())) {
+            // nobody to trade with (it never got a piece from another peer, or it is the only one left): shown what
+            // it lacks, as a plain seed would, a batch at a time (its own request scheduling then keeps it at the cap:
+            // clients that ask for little at a time crawl through a small window)
             for (int n = 0; n < ISOLATED_BATCH; n++) {
                 int p = torrent.swarm.takeLacking(has, revealed);
                 if (p < 0) {

@@ -199,6 +199,11 @@ final class SwarmPieces {
         return holders == null ? pieces : unsent;
     }
 
+    /** Whether one peer is all the torrent has. */
+    synchronized boolean alone() {
+        return members == 1;
+    }
+
     /** Whether a peer holding {@code count} pieces is behind: at most the connected peers' average. */
     synchronized boolean behind(int count) {
         return members == 0 || (long) count * members <= held;
