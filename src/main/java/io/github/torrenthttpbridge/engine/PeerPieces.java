@@ -20,6 +20,12 @@ final class PeerPieces {
     /** A peer that gained no piece from the others this long is served whatever it lacks, rarest first. */
     static final long ISOLATED_NANOS = TimeUnit.SECONDS.toNanos(3);
     /**
+     * A peer among others that never got a piece from any of them this long is taken for one that cannot reach them
+     * (some clients never dial the peers a tracker names) and is shown everything, as by a plain seed. Longer than
+     * {@link #ISOLATED_NANOS}: a swarm starting at once needs a few seconds before its peers have pieces to trade.
+     */
+    static final long UNTRADED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
      * Shown pieces a peer may have on its way at once: about {@link #SHOWN_BYTES}, at least 2, at most
      * {@link #MAX_SHOWN}. Enough to keep its requests going between two refills of its request queue (Transmission
      * refills three times a second: with 256 KiB shown it took 0.4 MiB/s).
@@ -165,8 +171,8 @@ final class PeerPieces {
         if (!economical || complete || out == null) {
             return;
         }
-        if (now - lastGainNanos > ISOLATED_NANOS && (!everGained || torrent.swarm.alone())) {
-            // nobody to trade with (it never got a piece from another peer, or it is the only one left): shown what
+        if (torrent.swarm.alone() ? now - lastGainNanos > ISOLATED_NANOS : !everGained && now - lastGainNanos > UNTRADED_NANOS) {
+            // nobody to trade with (the only peer left, or it never got a piece from another in 10 s): shown what
             // it lacks, as a plain seed would, a batch at a time (its own request scheduling then keeps it at the cap:
             // clients that ask for little at a time crawl through a small window)
             for (int n = 0; n < ISOLATED_BATCH; n++) {

@@ -150,10 +150,14 @@ class EconomicalSeedingTest {
         assertEquals(Set.of(), haves(first), "not isolated yet: nothing more");
         tick(first, now + PeerPieces.ISOLATED_NANOS + TimeUnit.SECONDS.toNanos(1));
         Set<Integer> rescue = haves(first);
-        assertEquals(PIECES - PeerPieces.MAX_SHOWN, rescue.size(),
-                "isolated (nothing from the others for a while): shown everything it lacks, as a plain seed would");
+        assertEquals(PeerPieces.MAX_SHOWN, rescue.size(), "nothing from the others for a while: shown a window of what it lacks");
+        Set<Integer> rest = new HashSet<>(rescue);
         rescue.retainAll(shownTo.get(0));
         assertEquals(Set.of(), rescue, "pieces it lacks");
+        tick(first, now + PeerPieces.UNTRADED_NANOS + TimeUnit.SECONDS.toNanos(1));
+        rest.addAll(haves(first));
+        assertEquals(PIECES - PeerPieces.MAX_SHOWN, rest.size(),
+                "never a piece from another peer: shown everything it lacks, as a plain seed would");
         for (WirePeer p : peers) {
             p.conn.close("test");
         }
