@@ -54,7 +54,14 @@ public class TorrentBridgeListener implements ServletContextListener {
             @SuppressWarnings("unchecked")
             java.util.Map<String, String> overrides = ctx.getAttribute(OVERRIDES) instanceof java.util.Map<?, ?> m
                     ? (java.util.Map<String, String>) m : java.util.Map.of();
-            s = BridgeSettings.parse(name -> overrides.containsKey(name) ? overrides.get(name) : ctx.getInitParameter(name), tempDir);
+            java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+            for (String name : java.util.Collections.list(ctx.getInitParameterNames())) {
+                if (name.startsWith(BridgeSettings.PREFIX)) {
+                    given.put(name, ctx.getInitParameter(name));
+                }
+            }
+            given.putAll(overrides);
+            s = BridgeSettings.parse(given, tempDir, "context parameter");
         } catch (IllegalArgumentException e) {
             LOG.error("torrent-http-bridge: {}", e.getMessage());
             throw e;
