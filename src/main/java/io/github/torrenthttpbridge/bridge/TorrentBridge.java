@@ -70,7 +70,7 @@ public final class TorrentBridge implements AutoCloseable {
             EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
-                    config.maxUploadBytesPerSecond(), config.uploadSlots(), config.peerBudgets().sendBufferBytes(),
+                    config.maxUploadBytesPerSecond(), config.uploadSlots(),
                     config.announceAddress(), config.peerBudgets());
             this.engine = new WireEngine(ec);
             try {

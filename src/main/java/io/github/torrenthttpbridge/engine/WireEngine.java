@@ -383,7 +383,7 @@ public final class WireEngine implements PeerEngine {
     }
 
     long sendHighWatermark() {
-        return config.sendBufferBytes();
+        return config.budgets().sendBufferBytes();
     }
 
     PeerBudgets budgets() {

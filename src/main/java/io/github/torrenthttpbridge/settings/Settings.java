@@ -60,9 +60,9 @@ public final class Settings {
             "where the torrents' info dictionaries are kept across restarts; default under the context's jakarta.servlet.context.tempdir; several instances of a site may share one (e.g. on NFS): each file is then hashed once for all of them, and their built-in trackers list each other", SITE);
     public static final Setting HASH_LEASE = integer("hash-lease", 30L, 5, 3600, 1,
             "seconds a hashing claim in the metadata directory holds without renewal (renewed every few seconds while hashing); after it another instance sharing the directory takes the job over (see [Several instances of one site](#several-instances-of-one-site-a-cluster))", SITE);
-    public static final Setting CACHE_MIB = integer("cache-mib", 128L, 0, 1L << 20, 1,
+    public static final Setting CACHE_MIB = integer("cache-mib", 128L, 0, 1L << 20, MIB,
             "memory for verified pieces, MiB", SITE, SEED);
-    public static final Setting DISK_CACHE_MIB = integer("disk-cache-mib", 1024L, 0, 1L << 30, 1,
+    public static final Setting DISK_CACHE_MIB = integer("disk-cache-mib", 1024L, 0, 1L << 30, MIB,
             "disk for verified pieces below the memory cache, MiB (0 = none); pieces read back are verified again", SITE, SEED);
     public static final Setting DISK_CACHE_DIR = row("disk-cache-dir", Kind.PATH, "(a temporary directory of this instance)",
             "directory of the disk cache, used by this bridge alone (locked); its span files are deleted at start and at stop. Default: a new directory torrent-bridge-cache* in java.io.tmpdir, removed at stop (one left by a killed process is removed at the next start), so instances sharing a metadata-dir need no setting of their own", SITE, SEED);
@@ -90,13 +90,13 @@ public final class Settings {
             "peer connections in all", SITE, SEED);
     public static final Setting MAX_PEERS_PER_TORRENT = integer("max-peers-per-torrent", 50L, 1, 100_000, 1,
             "peer connections per torrent", SITE, SEED);
-    public static final Setting MAX_UPLOAD_KIB = integer("max-upload-kib", 0L, 0, 1L << 30, 1,
+    public static final Setting MAX_UPLOAD_KIB = integer("max-upload-kib", 0L, 0, 1L << 30, KIB,
             "upload rate cap for all torrents together, KiB/s (0 = no cap)", SITE, SEED);
     public static final Setting ORIGIN_CONNECTIONS = integer("origin-connections", 8L, 1, 1024, 1,
             "concurrent connections the bridge opens to the origin", SITE, SEED);
     public static final Setting HASH_QUEUE = integer("hash-queue", 100L, 1, 100_000, 1,
             "files that may wait for hashing; beyond it ?torrent answers 503 with Retry-After", SITE);
-    public static final Setting METADATA_MAX_MIB = integer("metadata-max-mib", 256L, 1, 1L << 30, 1,
+    public static final Setting METADATA_MAX_MIB = integer("metadata-max-mib", 256L, 1, 1L << 30, MIB,
             "disk the metadata directory may use, MiB; beyond it new torrents are kept in memory only", SITE);
     public static final Setting MAX_FOLDER_FILES = integer("max-folder-files", 1000L, 1, 1_000_000, 1,
             "most files in one directory's torrent (D/?torrent); a directory with more gets none (404 with the reason)", SITE);

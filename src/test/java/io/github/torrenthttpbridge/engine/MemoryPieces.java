@@ -48,6 +48,6 @@ class MemoryPieces implements PieceSource {
 
     static EngineConfig config(int maxOutstanding, int slots) {
         return new EngineConfig(InetAddress.getLoopbackAddress(), 0, false, 0, List.of(), false, 200, 50, 4096,
-                Duration.ofSeconds(30), maxOutstanding, 0, slots, 1024 * 1024);
+                Duration.ofSeconds(30), maxOutstanding, 0, slots);
     }
 }

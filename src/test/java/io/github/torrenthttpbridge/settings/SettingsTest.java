@@ -88,4 +88,38 @@ class SettingsTest {
         assertTrue(readme.contains(Settings.markdownTable()), "README's parameter table differs from Settings.markdownTable():\n"
                 + Settings.markdownTable());
     }
+
+    /** The API builders' defaults and checks are the table's: one default and one range per setting. */
+    @Test
+    void theApiBuildersTakeDefaultsAndRangesFromTheTable() {
+        var config = io.github.torrenthttpbridge.bridge.BridgeConfig.builder().build();
+        assertEquals(Settings.PORT.defaultLong(), config.port());
+        assertEquals(Settings.DHT_PORT.defaultLong(), config.dhtPort());
+        assertEquals(Settings.CACHE_MIB.defaultLong() << 20, config.cacheBytes());
+        assertEquals(Settings.DISK_CACHE_MIB.defaultLong() << 20, config.diskCacheBytes());
+        assertEquals(Settings.MAX_PEERS.defaultLong(), config.maxPeers());
+        assertEquals(0, config.maxUploadBytesPerSecond());
+        var budgets = io.github.torrenthttpbridge.engine.PeerBudgets.defaults();
+        assertEquals(Settings.SEND_BUFFER_KIB.defaultLong() * 1024, budgets.sendBufferBytes());
+        assertEquals(Settings.ORIGIN_ALLOWANCE_MIB.defaultLong() << 20, budgets.originAllowanceBytes());
+        assertEquals(Settings.MAX_PEERS_PER_IP.defaultLong(), budgets.maxPeersPerIp());
+        var site = io.github.torrenthttpbridge.site.SiteOptions.builder(Path.of("/m")).build();
+        assertEquals(Settings.MIN_SIZE.defaultLong(), site.minSize());
+        assertEquals(Settings.HASH_QUEUE.defaultLong(), site.hashQueue());
+        assertEquals(Settings.HASH_LEASE.defaultLong(), site.hashLease().toSeconds());
+        assertEquals(Settings.MAX_FOLDER_BYTES.defaultLong(), site.maxFolderBytes());
+        assertEquals(Settings.METADATA_MAX_MIB.defaultLong() << 20, site.metadataMaxBytes());
+        // the ranges that had drifted apart (hash-lease 5 s..1 h here, 1 s..24 h there) are one
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> io.github.torrenthttpbridge.site.SiteOptions.builder(Path.of("/m")).hashLease(java.time.Duration.ofHours(2)));
+        assertEquals("bad value '7200' for torrent-bridge.hash-lease: expected an integer from 5 to 3600", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> io.github.torrenthttpbridge.site.SiteOptions.builder(Path.of("/m")).maxFolderFiles(2_000_000));
+        assertTrue(e.getMessage().contains("torrent-bridge.max-folder-files"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> io.github.torrenthttpbridge.bridge.BridgeConfig.builder().port(70000));
+        assertEquals("bad value '70000' for torrent-bridge.port: expected an integer from 0 to 65535", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> io.github.torrenthttpbridge.engine.PeerBudgets.builder().maxPeersPerIp(0));
+        assertTrue(e.getMessage().contains("torrent-bridge.max-peers-per-ip"), e.getMessage());
+    }
 }
