@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.origin.OriginClientConfig;
 import io.github.torrenthttpbridge.settings.Setting;
 import io.github.torrenthttpbridge.settings.Settings;
 import io.github.torrenthttpbridge.torrent.PieceSize;
@@ -122,6 +124,22 @@ public final class BridgeSettings {
     /** What one peer, one IP address and all peers together may make the bridge hold or do. */
     public io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets() {
         return peerBudgets;
+    }
+
+    /**
+     * The bridge these settings describe: address, ports, DHT, caches, peer limits, upload cap, budgets, announce
+     * address and origin connections (the one place they go from settings to {@link BridgeConfig}).
+     */
+    public BridgeConfig.Builder bridgeConfig() {
+        return BridgeConfig.builder()
+                .bindAddress(bindAddress).port(port).dht(dht).dhtPort(dhtPort)
+                .dhtPublicRouters(dhtPublicRouters).dhtBootstrap(dhtBootstrap).cacheMiB(cacheMiB)
+                .diskCacheMiB(diskCacheMiB).diskCacheDir(diskCacheDir)
+                .maxPeers(limits.maxPeers(), limits.maxPeersPerTorrent())
+                .maxUploadBytesPerSecond(limits.maxUploadKiB() * Settings.MAX_UPLOAD_KIB.unit())
+                .peerBudgets(peerBudgets)
+                .announceAddress(announceAddress)
+                .origin(OriginClientConfig.defaults().withMaxConnectionsPerOrigin(limits.originConnections()));
     }
 
     /** @param tempDir the context's temporary directory; the default metadata directory is under it */

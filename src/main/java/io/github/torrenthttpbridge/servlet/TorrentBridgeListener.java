@@ -70,14 +70,7 @@ public class TorrentBridgeListener implements ServletContextListener {
             LOG.info("torrent-http-bridge is disabled (torrent-bridge.enabled=false)");
             return;
         }
-        BridgeConfig.Builder config = BridgeConfig.builder()
-                .bindAddress(s.bindAddress()).port(s.port()).dht(s.dht()).dhtPort(s.dhtPort())
-                .dhtPublicRouters(s.dhtPublicRouters()).dhtBootstrap(s.dhtBootstrap()).cacheMiB(s.cacheMiB())
-                .diskCacheMiB(s.diskCacheMiB()).diskCacheDir(s.diskCacheDir())
-                .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
-                .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
-                .peerBudgets(s.peerBudgets())
-                .announceAddress(s.announceAddress())
+        BridgeConfig.Builder config = s.bridgeConfig()
                 // the site is our own origin: never follow redirects away from it
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false)
                         .withMaxConnectionsPerOrigin(s.limits().originConnections()));
