@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.torrenthttpbridge.origin.OriginClientConfig;
+import io.github.torrenthttpbridge.settings.Settings;
 
 /**
  * Immutable configuration of a {@link TorrentBridge}, made only with {@link #builder()} and validated in
@@ -216,22 +217,22 @@ public final class BridgeConfig {
     /** Builder with the defaults documented on each setter. */
     public static final class Builder {
         private InetAddress bindAddress;
-        private int port = 6881;
-        private boolean dhtEnabled = true;
-        private int dhtPort = 6881;
+        private int port = (int) Settings.PORT.defaultLong();
+        private boolean dhtEnabled = Settings.DHT.defaultBoolean();
+        private int dhtPort = (int) Settings.DHT_PORT.defaultLong();
         private List<InetSocketAddress> dhtBootstrap = new ArrayList<>();
-        private boolean dhtPublicRouters = true;
-        private long cacheBytes = 128L * 1024 * 1024;
+        private boolean dhtPublicRouters = Settings.DHT_PUBLIC_ROUTERS.defaultBoolean();
+        private long cacheBytes = Settings.CACHE_MIB.defaultScaled();
         private int minFetchBytes = 1024 * 1024;
-        private int maxPeers = 200;
-        private int maxPeersPerTorrent = 50;
+        private int maxPeers = (int) Settings.MAX_PEERS.defaultLong();
+        private int maxPeersPerTorrent = (int) Settings.MAX_PEERS_PER_TORRENT.defaultLong();
         private int maxPendingReads = 4096;
         private Duration peerDiscoveryInterval = Duration.ofSeconds(30);
         private OriginClientConfig origin = OriginClientConfig.defaults();
         private int maxOutstandingPerPeer = 2048;
-        private long maxUploadBytesPerSecond = 0;
+        private long maxUploadBytesPerSecond = Settings.MAX_UPLOAD_KIB.defaultScaled();
         private int uploadSlots = 32;
-        private long diskCacheBytes = 1024L * 1024 * 1024;
+        private long diskCacheBytes = Settings.DISK_CACHE_MIB.defaultScaled();
         private java.nio.file.Path diskCacheDir;
         private io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets = io.github.torrenthttpbridge.engine.PeerBudgets.defaults();
 
@@ -252,8 +253,8 @@ public final class BridgeConfig {
 
         private Builder() {
             try {
-                bindAddress = InetAddress.getByName("0.0.0.0");
-            } catch (UnknownHostException e) {
+                bindAddress = Settings.BIND.parseAddress(Settings.BIND.shownDefault());
+            } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -266,7 +267,7 @@ public final class BridgeConfig {
 
         /** TCP port for peers; 0 picks a free one. Default 6881. */
         public Builder port(int port) {
-            this.port = port;
+            this.port = (int) Settings.PORT.check(port);
             return this;
         }
 
@@ -278,7 +279,7 @@ public final class BridgeConfig {
 
         /** UDP port of the DHT node; 0 picks a free one. Default 6881. */
         public Builder dhtPort(int port) {
-            this.dhtPort = port;
+            this.dhtPort = (int) Settings.DHT_PORT.check(port);
             return this;
         }
 
@@ -301,7 +302,7 @@ public final class BridgeConfig {
 
         /** Memory for verified pieces, shared by all torrents. Default 128 MiB. */
         public Builder cacheMiB(long mib) {
-            this.cacheBytes = mib * 1024 * 1024;
+            this.cacheBytes = Settings.CACHE_MIB.check(mib) * Settings.CACHE_MIB.unit();
             return this;
         }
 
@@ -311,7 +312,7 @@ public final class BridgeConfig {
          * ask and in whatever order. Pieces read back from it are verified again before use.
          */
         public Builder diskCacheMiB(long mib) {
-            this.diskCacheBytes = mib * 1024 * 1024;
+            this.diskCacheBytes = Settings.DISK_CACHE_MIB.check(mib) * Settings.DISK_CACHE_MIB.unit();
             return this;
         }
 
@@ -332,8 +333,8 @@ public final class BridgeConfig {
 
         /** Peer connections in all (default 200) and per torrent (default 50). */
         public Builder maxPeers(int total, int perTorrent) {
-            this.maxPeers = total;
-            this.maxPeersPerTorrent = perTorrent;
+            this.maxPeers = (int) Settings.MAX_PEERS.check(total);
+            this.maxPeersPerTorrent = (int) Settings.MAX_PEERS_PER_TORRENT.check(perTorrent);
             return this;
         }
 
@@ -343,7 +344,11 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** How often the DHT and trackers are queried and announced to. Default 30 s. */
+        /**
+         * The first announces (DHT and trackers) of the bridge's torrents are spread over this, clamped to 1..5 s, so
+         * many torrents restored at start do not announce in one burst; later announces follow the trackers'
+         * intervals and the DHT's schedule. Default 30 s (that is, 5 s).
+         */
         public Builder peerDiscoveryInterval(Duration interval) {
             this.peerDiscoveryInterval = interval;
             return this;
@@ -360,7 +365,7 @@ public final class BridgeConfig {
 
         /** Upload cap for all torrents together, bytes per second; 0 (the default) for none. */
         public Builder maxUploadBytesPerSecond(long bytesPerSecond) {
-            this.maxUploadBytesPerSecond = bytesPerSecond;
+            this.maxUploadBytesPerSecond = Settings.MAX_UPLOAD_KIB.checkScaled(bytesPerSecond);
             return this;
         }
 
@@ -400,19 +405,8 @@ public final class BridgeConfig {
             if (bindAddress == null) {
                 throw new IllegalArgumentException("bindAddress must be set");
             }
-            checkPort("port", port);
-            checkPort("dhtPort", dhtPort);
-            if (cacheBytes < 0) {
-                throw new IllegalArgumentException("cacheMiB must not be negative");
-            }
-            if (diskCacheBytes < 0) {
-                throw new IllegalArgumentException("diskCacheMiB must not be negative");
-            }
             if (minFetchBytes < 16 * 1024 || minFetchBytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("minFetchBytes must be between 16 KiB and 64 MiB, got " + minFetchBytes);
-            }
-            if (maxPeers < 1 || maxPeersPerTorrent < 1) {
-                throw new IllegalArgumentException("maxPeers must be at least 1");
             }
             if (maxPendingReads < 1) {
                 throw new IllegalArgumentException("maxPendingReads must be at least 1");
@@ -423,9 +417,6 @@ public final class BridgeConfig {
             if (maxOutstandingPerPeer < 1) {
                 throw new IllegalArgumentException("maxOutstandingPerPeer must be at least 1, got " + maxOutstandingPerPeer);
             }
-            if (maxUploadBytesPerSecond < 0) {
-                throw new IllegalArgumentException("maxUploadBytesPerSecond must not be negative, got " + maxUploadBytesPerSecond);
-            }
             if (origin == null) {
                 throw new IllegalArgumentException("origin config must be set");
             }
@@ -435,10 +426,5 @@ public final class BridgeConfig {
                     announceAddress, peerBudgets, seeding);
         }
 
-        private static void checkPort(String name, int p) {
-            if (p < 0 || p > 65535) {
-                throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + p);
-            }
-        }
     }
 }

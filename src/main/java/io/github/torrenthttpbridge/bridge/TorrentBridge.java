@@ -70,8 +70,8 @@ public final class TorrentBridge implements AutoCloseable {
             EngineConfig ec = new EngineConfig(config.bindAddress(), port, config.dhtEnabled(), dhtPort,
                     config.dhtBootstrap(), config.dhtPublicRouters(), config.maxPeers(), config.maxPeersPerTorrent(),
                     config.maxPendingReads(), config.peerDiscoveryInterval(), config.maxOutstandingPerPeer(),
-                    config.maxUploadBytesPerSecond(), config.uploadSlots(), config.peerBudgets().sendBufferBytes(),
-                    config.announceAddress(), config.peerBudgets()).withSeeding(config.seeding());
+                    config.maxUploadBytesPerSecond(), config.uploadSlots(),
+                    config.announceAddress(), config.peerBudgets(), config.seeding());
             this.engine = new WireEngine(ec);
             try {
                 engine.start();

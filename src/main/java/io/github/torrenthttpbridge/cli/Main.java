@@ -19,6 +19,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         configureLogging();
         CommandLine cl = new CommandLine(new Main());
+        SeedCommand.addSettingFlags(cl.getSubcommands().get("seed").getCommandSpec());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("error: " + Errors.describe(e));

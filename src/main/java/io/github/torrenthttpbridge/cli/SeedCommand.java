@@ -1,12 +1,13 @@
 package io.github.torrenthttpbridge.cli;
 
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,13 @@ import io.github.torrenthttpbridge.origin.OriginResource;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.github.torrenthttpbridge.servlet.BridgeSettings;
+import io.github.torrenthttpbridge.settings.Setting;
+import io.github.torrenthttpbridge.settings.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,17 +44,8 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "when hashing, make a multi-file torrent named NAME")
     String name;
 
-    @Option(names = "--torrent-version", paramLabel = "V", defaultValue = "v1", description = "when hashing: v1, hybrid or v2 (default ${DEFAULT-VALUE})")
-    String version;
-
     @Option(names = "--torrent", paramLabel = "FILE", description = "the .torrent of the file (default: hash the URL now)")
     Path torrentFile;
-
-    @Option(names = "--port", paramLabel = "N", defaultValue = "6881", description = "TCP port for peers, 0 = any free (default ${DEFAULT-VALUE})")
-    int port;
-
-    @Option(names = "--dht-port", paramLabel = "N", defaultValue = "6881", description = "UDP port of the DHT node, 0 = any free (default ${DEFAULT-VALUE})")
-    int dhtPort;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "DHT bootstrap node (repeatable)")
     List<String> bootstrap = new ArrayList<>();
@@ -58,25 +56,11 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--no-dht", description = "do not join the DHT")
     boolean noDht;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
-    String bind;
-
-    @Option(names = "--cache-mib", paramLabel = "N", defaultValue = "128", description = "memory for verified pieces, MiB (default ${DEFAULT-VALUE})")
-    long cacheMib;
-
-    @Option(names = "--disk-cache-mib", paramLabel = "N", defaultValue = "1024",
-            description = "disk for verified pieces below the memory cache, MiB; 0 for none (default ${DEFAULT-VALUE})")
-    long diskCacheMib;
-
-    @Option(names = "--disk-cache-dir", paramLabel = "DIR",
-            description = "directory of the disk cache; its span files are deleted at start (default: a new temporary directory)")
-    Path diskCacheDir;
-
-    @Option(names = "--piece-size", paramLabel = "BYTES", description = "piece size when hashing the URL (default: automatic)")
-    long pieceSize;
-
     @Option(names = "--no-webseed", description = "when hashing the URL, do not list it as a web seed")
     boolean noWebseed;
+
+    @Spec
+    CommandSpec spec;
 
     private static final Logger LOG = LoggerFactory.getLogger(SeedCommand.class);
 
@@ -85,26 +69,22 @@ final class SeedCommand implements Callable<Integer> {
         urls.forEach(Cli::checkUrl);
         URI url = urls.get(0);
         boolean multi = urls.size() > 1 || name != null;
-        if (cacheMib < 0) {
-            throw new IllegalArgumentException("--cache-mib must not be negative");
-        }
-        if (diskCacheMib < 0) {
-            throw new IllegalArgumentException("--disk-cache-mib must not be negative");
-        }
+        BridgeSettings settings = settings();
+        int pieceSize = settings.pieceSize();
         TorrentMetadata torrent;
         OriginResource hashedFrom = null;
         UrlFiles.Made files = null;
-        io.github.torrenthttpbridge.torrent.TorrentVersion v = io.github.torrenthttpbridge.torrent.TorrentVersion.parse(version);
+        io.github.torrenthttpbridge.torrent.TorrentVersion v = settings.torrentVersion();
         if (torrentFile != null) {
             torrent = TorrentMetadata.parse(Files.readAllBytes(torrentFile));
             if (torrent.isMultiFile() || urls.size() > 1) {
                 files = UrlFiles.inOrder(torrent, UrlFiles.byName(urls), java.util.Map.of());
             }
         } else if (multi) {
-            files = CreateCommand.createMulti(name, urls, pieceSize, v, List.of(), !noWebseed, System.err);
+            files = CreateCommand.createMulti(name, urls, pieceSize, v, List.of(), settings.webSeed(), System.err);
             torrent = files.torrent();
         } else {
-            CreatedTorrent created = CreateCommand.create(url, pieceSize, v, List.of(), !noWebseed, System.err);
+            CreatedTorrent created = CreateCommand.create(url, pieceSize, v, List.of(), settings.webSeed(), System.err);
             torrent = created.torrent();
             hashedFrom = created.origin();
         }
@@ -121,18 +101,7 @@ final class SeedCommand implements Callable<Integer> {
                 }
             }
         }
-        BridgeConfig.Builder config = BridgeConfig.builder()
-                .bindAddress(InetAddress.getByName(bind))
-                .port(port)
-                .dht(!noDht)
-                .dhtPort(dhtPort)
-                .dhtPublicRouters(!noPublicRouters)
-                .cacheMiB(cacheMib)
-                .diskCacheMiB(diskCacheMib)
-                .diskCacheDir(diskCacheDir);
-        for (String b : bootstrap) {
-            config.dhtBootstrap(Cli.hostPort(b));
-        }
+        BridgeConfig.Builder config = settings.bridgeConfig();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         try (TorrentBridge bridge = TorrentBridge.start(config.build())) {
@@ -166,6 +135,49 @@ final class SeedCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /**
+     * Adds a flag {@code --KEY} for each setting of the table that applies to {@code seed} ({@link Setting.Use#SEED}),
+     * with the row's documentation and default.
+     */
+    static void addSettingFlags(CommandSpec spec) {
+        for (Setting s : Settings.all()) {
+            if (s.appliesTo(Setting.Use.SEED)) {
+                spec.addOption(OptionSpec.builder("--" + s.key()).type(String.class).paramLabel(s.paramLabel())
+                        .description(s.doc().replace("%", "%%") + (s.shownDefault().isEmpty() ? "" : " (default "
+                                + s.shownDefault().replace("%", "%%") + ")")).build());
+            }
+        }
+    }
+
+    /** The flags as settings, checked by the table's rows; a bad value names its flag. */
+    BridgeSettings settings() {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Setting s : Settings.all()) {
+            OptionSpec o = spec.findOption("--" + s.key());
+            if (o != null && o.getValue() != null) {
+                given.put(s.name(), o.getValue());
+            }
+        }
+        if (!bootstrap.isEmpty()) {
+            given.put(Settings.DHT_BOOTSTRAP.name(), String.join(",", bootstrap));
+        }
+        if (noDht) {
+            given.put(Settings.DHT.name(), "false");
+        }
+        if (noPublicRouters) {
+            given.put(Settings.DHT_PUBLIC_ROUTERS.name(), "false");
+        }
+        if (noWebseed) {
+            given.put(Settings.WEBSEED.name(), "false");
+        }
+        try {
+            return BridgeSettings.parse(given, Path.of(System.getProperty("java.io.tmpdir")), "flag");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceAll("\\b" + java.util.regex.Pattern.quote(Setting.PREFIX)
+                    + "([a-z0-9-]+)", "--$1"), e);
+        }
     }
 
     /** One line of figures: what was served, what the origin was asked for, and where reads were answered. */

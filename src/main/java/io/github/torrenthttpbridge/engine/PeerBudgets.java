@@ -1,5 +1,7 @@
 package io.github.torrenthttpbridge.engine;
 
+import io.github.torrenthttpbridge.settings.Settings;
+
 /**
  * What one remote peer, one IP address and all peers together may make the engine hold or do. Each budget refuses
  * (a BEP 6 reject, a choke or a drop, all counted) rather than queueing when it is exceeded. Immutable; built by
@@ -117,76 +119,79 @@ public final class PeerBudgets {
                 + ", encryptedHandshakesPerSecond=" + encryptedHandshakesPerSecond + "]";
     }
 
-    /** Checks every value as it is set: a bad one throws {@link IllegalArgumentException} naming it. */
+    /**
+     * Checks every value as it is set, with the range of its row in the settings table ({@link Settings}; the rows
+     * are in KiB or MiB where the setters take bytes): a bad one throws {@link IllegalArgumentException} naming it.
+     */
     public static final class Builder {
-        private long sendBufferBytes = 1024 * 1024;
-        private long totalSendBytes = 64L * 1024 * 1024;
-        private long pinnedBytesPerPeer = 8L * 1024 * 1024;
-        private int originLoadsPerPeer = 4;
-        private int originRatio = 2;
-        private long originAllowanceBytes = 64L * 1024 * 1024;
-        private int maxPeersPerIp = 8;
-        private int maxHandshakes = 128;
-        private int maxHandshakesPerIp = 8;
-        private int encryptedHandshakesPerSecond = 100;
+        private long sendBufferBytes = Settings.SEND_BUFFER_KIB.defaultScaled();
+        private long totalSendBytes = Settings.SEND_TOTAL_MIB.defaultScaled();
+        private long pinnedBytesPerPeer = Settings.PINNED_MIB_PER_PEER.defaultScaled();
+        private int originLoadsPerPeer = (int) Settings.ORIGIN_LOADS_PER_PEER.defaultLong();
+        private int originRatio = (int) Settings.ORIGIN_RATIO.defaultLong();
+        private long originAllowanceBytes = Settings.ORIGIN_ALLOWANCE_MIB.defaultScaled();
+        private int maxPeersPerIp = (int) Settings.MAX_PEERS_PER_IP.defaultLong();
+        private int maxHandshakes = (int) Settings.MAX_HANDSHAKES.defaultLong();
+        private int maxHandshakesPerIp = (int) Settings.MAX_HANDSHAKES_PER_IP.defaultLong();
+        private int encryptedHandshakesPerSecond = (int) Settings.KEY_EXCHANGES_PER_SECOND.defaultLong();
 
         private Builder() {
         }
 
         public Builder sendBufferBytes(long n) {
-            sendBufferBytes = check("sendBufferBytes", n, 64 * 1024, 1L << 30);
+            sendBufferBytes = Settings.SEND_BUFFER_KIB.checkScaled(n);
             return this;
         }
 
         public Builder totalSendBytes(long n) {
-            totalSendBytes = check("totalSendBytes", n, 1024 * 1024, 1L << 40);
+            totalSendBytes = Settings.SEND_TOTAL_MIB.checkScaled(n);
             return this;
         }
 
         public Builder pinnedBytesPerPeer(long n) {
-            pinnedBytesPerPeer = check("pinnedBytesPerPeer", n, 0, 1L << 40);
+            pinnedBytesPerPeer = Settings.PINNED_MIB_PER_PEER.checkScaled(n);
             return this;
         }
 
         public Builder originLoadsPerPeer(int n) {
-            originLoadsPerPeer = (int) check("originLoadsPerPeer", n, 1, 1024);
+            originLoadsPerPeer = (int) Settings.ORIGIN_LOADS_PER_PEER.check(n);
             return this;
         }
 
         public Builder originRatio(int n) {
-            originRatio = (int) check("originRatio", n, 1, 1000);
+            originRatio = (int) Settings.ORIGIN_RATIO.check(n);
             return this;
         }
 
         public Builder originAllowanceBytes(long n) {
-            originAllowanceBytes = check("originAllowanceBytes", n, 0, 1L << 50);
+            originAllowanceBytes = Settings.ORIGIN_ALLOWANCE_MIB.checkScaled(n);
             return this;
         }
 
         public Builder maxPeersPerIp(int n) {
-            maxPeersPerIp = (int) check("maxPeersPerIp", n, 1, 100_000);
+            maxPeersPerIp = (int) Settings.MAX_PEERS_PER_IP.check(n);
             return this;
         }
 
         public Builder maxHandshakes(int n) {
-            maxHandshakes = (int) check("maxHandshakes", n, 1, 100_000);
+            maxHandshakes = (int) Settings.MAX_HANDSHAKES.check(n);
             return this;
         }
 
         public Builder maxHandshakesPerIp(int n) {
-            maxHandshakesPerIp = (int) check("maxHandshakesPerIp", n, 1, 100_000);
+            maxHandshakesPerIp = (int) Settings.MAX_HANDSHAKES_PER_IP.check(n);
             return this;
         }
 
         public Builder encryptedHandshakesPerSecond(int n) {
-            encryptedHandshakesPerSecond = (int) check("encryptedHandshakesPerSecond", n, 1, 1_000_000);
+            encryptedHandshakesPerSecond = (int) Settings.KEY_EXCHANGES_PER_SECOND.check(n);
             return this;
         }
 
         /** Budgets for tests and benchmarks on 127.0.0.1, where every peer shares one address. */
         public Builder loopback() {
-            maxPeersPerIp = 100_000;
-            maxHandshakesPerIp = 100_000;
+            maxPeersPerIp = (int) Settings.MAX_PEERS_PER_IP.max();
+            maxHandshakesPerIp = (int) Settings.MAX_HANDSHAKES_PER_IP.max();
             return this;
         }
 
@@ -194,11 +199,5 @@ public final class PeerBudgets {
             return new PeerBudgets(this);
         }
 
-        private static long check(String name, long n, long min, long max) {
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + n);
-            }
-            return n;
-        }
     }
 }

@@ -384,7 +384,7 @@ public final class WireEngine implements PeerEngine {
     }
 
     long sendHighWatermark() {
-        return config.sendBufferBytes();
+        return config.budgets().sendBufferBytes();
     }
 
     SeedingMode seeding() {

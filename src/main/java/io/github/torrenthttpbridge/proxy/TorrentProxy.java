@@ -67,7 +67,7 @@ public final class TorrentProxy implements AutoCloseable {
             throws Exception {
         URI base = upstreamBase(upstream);
         // the filter's own checks, before anything starts: a bad parameter is one message naming it
-        BridgeSettings.parse(params::get, Path.of(System.getProperty("java.io.tmpdir")));
+        BridgeSettings.parse(params, Path.of(System.getProperty("java.io.tmpdir")), "parameter");
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

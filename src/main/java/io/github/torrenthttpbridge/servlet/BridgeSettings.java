@@ -13,6 +13,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.github.torrenthttpbridge.bridge.BridgeConfig;
+import io.github.torrenthttpbridge.origin.OriginClientConfig;
+import io.github.torrenthttpbridge.settings.Setting;
+import io.github.torrenthttpbridge.settings.Settings;
 import io.github.torrenthttpbridge.site.PathPolicy;
 import io.github.torrenthttpbridge.torrent.PieceSize;
 import io.github.torrenthttpbridge.torrent.TorrentMetadata;
@@ -25,11 +29,11 @@ import io.github.torrenthttpbridge.torrent.TorrentVersion;
  */
 public final class BridgeSettings {
     /** The prefix of every context parameter. */
-    public static final String PREFIX = "torrent-bridge.";
+    public static final String PREFIX = Setting.PREFIX;
 
-    /** Every parameter (full name, default as documented, meaning), in documentation order; read-only. */
-    public static java.util.List<SettingsParser.Parameter> parameters() {
-        return SettingsParser.PARAMETERS;
+    /** Every parameter (full name, default as documented, meaning), in documentation order: the {@link Settings} table. */
+    public static java.util.List<Setting> parameters() {
+        return Settings.all();
     }
 
     /**
@@ -132,6 +136,22 @@ public final class BridgeSettings {
         return peerBudgets;
     }
 
+    /**
+     * The bridge these settings describe: address, ports, DHT, caches, peer limits, upload cap, budgets, announce
+     * address and origin connections (the one place they go from settings to {@link BridgeConfig}).
+     */
+    public BridgeConfig.Builder bridgeConfig() {
+        return BridgeConfig.builder()
+                .bindAddress(bindAddress).port(port).dht(dht).dhtPort(dhtPort)
+                .dhtPublicRouters(dhtPublicRouters).dhtBootstrap(dhtBootstrap).cacheMiB(cacheMiB)
+                .diskCacheMiB(diskCacheMiB).diskCacheDir(diskCacheDir)
+                .maxPeers(limits.maxPeers(), limits.maxPeersPerTorrent())
+                .maxUploadBytesPerSecond(limits.maxUploadKiB() * Settings.MAX_UPLOAD_KIB.unit())
+                .peerBudgets(peerBudgets).seeding(seeding)
+                .announceAddress(announceAddress)
+                .origin(OriginClientConfig.defaults().withMaxConnectionsPerOrigin(limits.originConnections()));
+    }
+
     /** @param tempDir the context's temporary directory; the default metadata directory is under it */
     public static Builder builder(Path tempDir) {
         return new Builder(tempDir);
@@ -142,7 +162,17 @@ public final class BridgeSettings {
      * is the same as not set (the default).
      */
     public static BridgeSettings parse(Function<String, String> get, Path tempDir) {
-        return SettingsParser.parse(get, builder(tempDir));
+        return SettingsParser.parse(get, List.of(), "setting", builder(tempDir));
+    }
+
+    /**
+     * Parses the parameters a deployment sets, by full name; a {@code torrent-bridge.*} name that is no setting (a
+     * typo) fails with the closest known one.
+     *
+     * @param where what the names are, for that message: "context parameter", "property", ...
+     */
+    public static BridgeSettings parse(java.util.Map<String, String> values, Path tempDir, String where) {
+        return SettingsParser.parse(values::get, values.keySet(), where, builder(tempDir));
     }
 
     // ---- accessors -------------------------------------------------------------------------------------
@@ -312,49 +342,46 @@ public final class BridgeSettings {
                 + ", torrentVersion=" + torrentVersion.label() + "]";
     }
 
-    static IllegalArgumentException bad(String name, Object value, String expected) {
-        return new IllegalArgumentException("bad value '" + value + "' for " + PREFIX + name + ": expected " + expected);
-    }
 
     /**
      * Builds {@link BridgeSettings}. Each setter checks its value; every error names the parameter ({@code torrent-bridge.*}) and the bad value.
      */
     public static final class Builder {
-        private boolean enabled = true;
-        private List<String> include = List.of("/*");
+        private boolean enabled = Settings.ENABLED.defaultBoolean();
+        private List<String> include = Settings.INCLUDE.parseList(Settings.INCLUDE.shownDefault());
         private List<String> exclude = List.of();
-        private long minSize = 1 << 20;
+        private long minSize = Settings.MIN_SIZE.defaultLong();
         private int pieceSize;
-        private InetAddress bindAddress = anyAddress();
-        private int port = 6881;
-        private boolean dht = true;
-        private int dhtPort = 6881;
+        private InetAddress bindAddress = Settings.BIND.parseAddress(Settings.BIND.shownDefault());
+        private int port = (int) Settings.PORT.defaultLong();
+        private boolean dht = Settings.DHT.defaultBoolean();
+        private int dhtPort = (int) Settings.DHT_PORT.defaultLong();
         private List<InetSocketAddress> dhtBootstrap = List.of();
-        private boolean dhtPublicRouters = true;
+        private boolean dhtPublicRouters = Settings.DHT_PUBLIC_ROUTERS.defaultBoolean();
         private URI origin;
         private Path metadataDir;
-        private long cacheMiB = 128;
-        private long diskCacheMiB = 1024;
+        private long cacheMiB = Settings.CACHE_MIB.defaultLong();
+        private long diskCacheMiB = Settings.DISK_CACHE_MIB.defaultLong();
         private Path diskCacheDir;
         private List<String> trackers = List.of();
         private TrustedProxies trustedProxies = TrustedProxies.none();
-        private boolean webSeed = true;
-        private boolean injectLinks = true;
-        private List<String> injectPaths = List.of("/*");
-        private String statusPath = "/torrent-bridge/";
-        private int hashJobs = 1;
-        private Duration maxWait = Duration.ZERO;
-        private boolean tracker = true;
+        private boolean webSeed = Settings.WEBSEED.defaultBoolean();
+        private boolean injectLinks = Settings.INJECT_LINKS.defaultBoolean();
+        private List<String> injectPaths = Settings.INJECT_PATHS.parseList(Settings.INJECT_PATHS.shownDefault());
+        private String statusPath = Settings.STATUS_PATH.shownDefault();
+        private int hashJobs = (int) Settings.HASH_JOBS.defaultLong();
+        private Duration maxWait = Duration.ofSeconds(Settings.MAX_WAIT.defaultLong());
+        private boolean tracker = Settings.TRACKER.defaultBoolean();
         private URI publicUrl;
-        private int maxPeers = 200;
-        private int maxPeersPerTorrent = 50;
-        private long maxUploadKiB;
-        private int originConnections = 8;
-        private int hashQueue = 100;
-        private long metadataMaxMiB = 256;
-        private int maxFolderFiles = 1000;
-        private long maxFolderBytes = 64L << 30;
-        private TorrentVersion torrentVersion = TorrentVersion.V1;
+        private int maxPeers = (int) Settings.MAX_PEERS.defaultLong();
+        private int maxPeersPerTorrent = (int) Settings.MAX_PEERS_PER_TORRENT.defaultLong();
+        private long maxUploadKiB = Settings.MAX_UPLOAD_KIB.defaultLong();
+        private int originConnections = (int) Settings.ORIGIN_CONNECTIONS.defaultLong();
+        private int hashQueue = (int) Settings.HASH_QUEUE.defaultLong();
+        private long metadataMaxMiB = Settings.METADATA_MAX_MIB.defaultLong();
+        private int maxFolderFiles = (int) Settings.MAX_FOLDER_FILES.defaultLong();
+        private long maxFolderBytes = Settings.MAX_FOLDER_BYTES.defaultLong();
+        private TorrentVersion torrentVersion = TorrentVersion.parse(Settings.TORRENT_VERSION.shownDefault());
         private InetSocketAddress announceAddress;
         private final io.github.torrenthttpbridge.engine.PeerBudgets.Builder budgets =
                 io.github.torrenthttpbridge.engine.PeerBudgets.builder();
@@ -372,19 +399,12 @@ public final class BridgeSettings {
             change.accept(budgets);
             return this;
         }
-        private Duration hashLease = Duration.ofSeconds(30);
+        private Duration hashLease = Duration.ofSeconds(Settings.HASH_LEASE.defaultLong());
 
         private Builder(Path tempDir) {
             this.metadataDir = Objects.requireNonNull(tempDir, "tempDir").resolve("torrent-bridge");
         }
 
-        private static InetAddress anyAddress() {
-            try {
-                return InetAddress.getByAddress(new byte[4]);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
-        }
 
         public Builder enabled(boolean on) {
             enabled = on;
@@ -392,17 +412,17 @@ public final class BridgeSettings {
         }
 
         public Builder include(List<String> patterns) {
-            include = patterns(patterns, "include");
+            include = patterns(patterns, Settings.INCLUDE);
             return this;
         }
 
         public Builder exclude(List<String> patterns) {
-            exclude = patterns(patterns, "exclude");
+            exclude = patterns(patterns, Settings.EXCLUDE);
             return this;
         }
 
         public Builder minSize(long bytes) {
-            minSize = check("min-size", bytes, 0, Long.MAX_VALUE);
+            minSize = Settings.MIN_SIZE.check(bytes);
             return this;
         }
 
@@ -412,7 +432,7 @@ public final class BridgeSettings {
                 try {
                     PieceSize.validate(bytes);
                 } catch (IllegalArgumentException e) {
-                    throw bad("piece-size", bytes, "auto or a power of two between 16384 and 16777216");
+                    throw Settings.PIECE_SIZE.bad(bytes, "auto or a power of two between 16384 and 16777216");
                 }
             }
             pieceSize = bytes;
@@ -426,7 +446,7 @@ public final class BridgeSettings {
 
         /** TCP port for peers; 0 picks a free one. */
         public Builder port(int p) {
-            port = (int) check("port", p, 0, 65535);
+            port = (int) Settings.PORT.check(p);
             return this;
         }
 
@@ -436,7 +456,7 @@ public final class BridgeSettings {
         }
 
         public Builder dhtPort(int p) {
-            dhtPort = (int) check("dht-port", p, 0, 65535);
+            dhtPort = (int) Settings.DHT_PORT.check(p);
             return this;
         }
 
@@ -452,7 +472,7 @@ public final class BridgeSettings {
 
         /** The origin URL; null (the default) to learn it from the first request's connector. */
         public Builder origin(URI url) {
-            origin = url == null ? null : checkUrl("origin", url);
+            origin = url == null ? null : checkUrl(Settings.ORIGIN, url);
             return this;
         }
 
@@ -462,13 +482,13 @@ public final class BridgeSettings {
         }
 
         public Builder cacheMiB(long mib) {
-            cacheMiB = check("cache-mib", mib, 0, 1 << 20);
+            cacheMiB = Settings.CACHE_MIB.check(mib);
             return this;
         }
 
         /** Disk for verified pieces below the memory cache, MiB; 0 for none. Default 1024. */
         public Builder diskCacheMiB(long mib) {
-            diskCacheMiB = check("disk-cache-mib", mib, 0, 1L << 30);
+            diskCacheMiB = Settings.DISK_CACHE_MIB.check(mib);
             return this;
         }
 
@@ -483,7 +503,7 @@ public final class BridgeSettings {
             try {
                 trustedProxies = TrustedProxies.parse(entries);
             } catch (IllegalArgumentException e) {
-                throw bad("trusted-proxies", String.join(",", entries), "IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1, 10.0.0.0/8, ::1)");
+                throw Settings.TRUSTED_PROXIES.bad(String.join(",", entries), "IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1, 10.0.0.0/8, ::1)");
             }
             return this;
         }
@@ -491,7 +511,7 @@ public final class BridgeSettings {
         public Builder trackers(List<String> urls) {
             for (String t : urls) {
                 if (!t.matches("(?i)(https?|udp)://.+")) {
-                    throw bad("trackers", t, "http://, https:// or udp:// announce URLs");
+                    throw Settings.TRACKERS.bad(t, "http://, https:// or udp:// announce URLs");
                 }
             }
             trackers = List.copyOf(urls);
@@ -515,19 +535,19 @@ public final class BridgeSettings {
 
         public Builder statusPath(String path) {
             if (path == null || !path.startsWith("/") || !path.endsWith("/")) {
-                throw bad("status-path", path, "a path starting and ending with '/'");
+                throw Settings.STATUS_PATH.bad(path, "a path starting and ending with '/'");
             }
             statusPath = path;
             return this;
         }
 
         public Builder hashJobs(int n) {
-            hashJobs = (int) check("hash-jobs", n, 1, 64);
+            hashJobs = (int) Settings.HASH_JOBS.check(n);
             return this;
         }
 
         public Builder maxWait(Duration wait) {
-            check("max-wait", wait.toSeconds(), 0, 3600);
+            Settings.MAX_WAIT.check(wait.toSeconds());
             maxWait = wait;
             return this;
         }
@@ -539,49 +559,49 @@ public final class BridgeSettings {
 
         /** The site's public base URL; null (the default) for the origin. */
         public Builder publicUrl(URI url) {
-            publicUrl = url == null ? null : checkUrl("public-url", url);
+            publicUrl = url == null ? null : checkUrl(Settings.PUBLIC_URL, url);
             return this;
         }
 
         public Builder maxPeers(int n) {
-            maxPeers = (int) check("max-peers", n, 1, 100_000);
+            maxPeers = (int) Settings.MAX_PEERS.check(n);
             return this;
         }
 
         public Builder maxPeersPerTorrent(int n) {
-            maxPeersPerTorrent = (int) check("max-peers-per-torrent", n, 1, 100_000);
+            maxPeersPerTorrent = (int) Settings.MAX_PEERS_PER_TORRENT.check(n);
             return this;
         }
 
         public Builder maxUploadKiB(long kib) {
-            maxUploadKiB = check("max-upload-kib", kib, 0, 1L << 30);
+            maxUploadKiB = Settings.MAX_UPLOAD_KIB.check(kib);
             return this;
         }
 
         public Builder originConnections(int n) {
-            originConnections = (int) check("origin-connections", n, 1, 1024);
+            originConnections = (int) Settings.ORIGIN_CONNECTIONS.check(n);
             return this;
         }
 
         public Builder hashQueue(int n) {
-            hashQueue = (int) check("hash-queue", n, 1, 100_000);
+            hashQueue = (int) Settings.HASH_QUEUE.check(n);
             return this;
         }
 
         public Builder metadataMaxMiB(long mib) {
-            metadataMaxMiB = check("metadata-max-mib", mib, 1, 1L << 30);
+            metadataMaxMiB = Settings.METADATA_MAX_MIB.check(mib);
             return this;
         }
 
         /** Most files in a directory's torrent (default 1000). */
         public Builder maxFolderFiles(int n) {
-            maxFolderFiles = (int) check("max-folder-files", n, 1, 1_000_000);
+            maxFolderFiles = (int) Settings.MAX_FOLDER_FILES.check(n);
             return this;
         }
 
         /** Most bytes in a directory's torrent (default 64 GiB). */
         public Builder maxFolderBytes(long bytes) {
-            maxFolderBytes = check("max-folder-bytes", bytes, 1, TorrentMetadata.MAX_LENGTH);
+            maxFolderBytes = Settings.MAX_FOLDER_BYTES.check(bytes);
             return this;
         }
 
@@ -597,7 +617,7 @@ public final class BridgeSettings {
          */
         public Builder announceAddress(InetSocketAddress address) {
             if (address != null && (address.getHostString() == null || address.getHostString().isBlank())) {
-                throw bad("announce-address", address, "HOST or HOST:PORT");
+                throw Settings.ANNOUNCE_ADDRESS.bad(address, "HOST or HOST:PORT");
             }
             announceAddress = address == null ? null : InetSocketAddress.createUnresolved(address.getHostString(), address.getPort());
             return this;
@@ -605,7 +625,7 @@ public final class BridgeSettings {
 
         /** Lease of a hashing claim in the metadata directory, 5 s to 1 h (default 30 s). */
         public Builder hashLease(Duration lease) {
-            check("hash-lease", lease.toSeconds(), 5, 3600);
+            Settings.HASH_LEASE.check(lease.toSeconds());
             hashLease = lease;
             return this;
         }
@@ -614,26 +634,20 @@ public final class BridgeSettings {
             return new BridgeSettings(this);
         }
 
-        static long check(String name, long v, long min, long max) {
-            if (v < min || v > max) {
-                throw bad(name, v, "an integer from " + min + " to " + max);
-            }
-            return v;
-        }
 
-        private static List<String> patterns(List<String> patterns, String name) {
+        private static List<String> patterns(List<String> patterns, Setting setting) {
             for (String pattern : patterns) {
                 if (!pattern.startsWith("/") && !pattern.startsWith("*.")) {
-                    throw bad(name, pattern, "a pattern starts with '/' or '*.'");
+                    throw setting.bad(pattern, "a pattern starts with '/' or '*.'");
                 }
             }
             return List.copyOf(patterns);
         }
 
-        private static URI checkUrl(String name, URI u) {
+        private static URI checkUrl(Setting setting, URI u) {
             if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null
                     || u.getRawQuery() != null || u.getRawFragment() != null) {
-                throw bad(name, u, "an absolute http(s) URL without query or fragment");
+                throw setting.bad(u, "an absolute http(s) URL without query or fragment");
             }
             return URI.create(u.toString().replaceAll("/+$", ""));
         }

@@ -54,7 +54,14 @@ public class TorrentBridgeListener implements ServletContextListener {
             @SuppressWarnings("unchecked")
             java.util.Map<String, String> overrides = ctx.getAttribute(OVERRIDES) instanceof java.util.Map<?, ?> m
                     ? (java.util.Map<String, String>) m : java.util.Map.of();
-            s = BridgeSettings.parse(name -> overrides.containsKey(name) ? overrides.get(name) : ctx.getInitParameter(name), tempDir);
+            java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+            for (String name : java.util.Collections.list(ctx.getInitParameterNames())) {
+                if (name.startsWith(BridgeSettings.PREFIX)) {
+                    given.put(name, ctx.getInitParameter(name));
+                }
+            }
+            given.putAll(overrides);
+            s = BridgeSettings.parse(given, tempDir, "context parameter");
         } catch (IllegalArgumentException e) {
             LOG.error("torrent-http-bridge: {}", e.getMessage());
             throw e;
@@ -63,14 +70,7 @@ public class TorrentBridgeListener implements ServletContextListener {
             LOG.info("torrent-http-bridge is disabled (torrent-bridge.enabled=false)");
             return;
         }
-        BridgeConfig.Builder config = BridgeConfig.builder()
-                .bindAddress(s.bindAddress()).port(s.port()).dht(s.dht()).dhtPort(s.dhtPort())
-                .dhtPublicRouters(s.dhtPublicRouters()).dhtBootstrap(s.dhtBootstrap()).cacheMiB(s.cacheMiB())
-                .diskCacheMiB(s.diskCacheMiB()).diskCacheDir(s.diskCacheDir())
-                .maxPeers(s.limits().maxPeers(), s.limits().maxPeersPerTorrent())
-                .maxUploadBytesPerSecond(s.limits().maxUploadKiB() * 1024)
-                .peerBudgets(s.peerBudgets()).seeding(s.seeding())
-                .announceAddress(s.announceAddress())
+        BridgeConfig.Builder config = s.bridgeConfig()
                 // the site is our own origin: never follow redirects away from it
                 .origin(OriginClientConfig.defaults().withFollowRedirects(false)
                         .withMaxConnectionsPerOrigin(s.limits().originConnections()));

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.torrenthttpbridge.settings.Settings;
 import io.github.torrenthttpbridge.torrent.PieceSize;
 import io.github.torrenthttpbridge.torrent.TorrentVersion;
 
 /**
  * How a site's files become torrents: an immutable value made by {@link #builder(Path)}, which checks each
- * setting. Where the site is (origin, public URL, trackers) is not here but in {@link SiteAddress}, because it
+ * setting with its row of the settings table ({@link Settings}: the same defaults and ranges as the
+ * {@code torrent-bridge.*} parameters). Where the site is (origin, public URL, trackers) is not here but in {@link SiteAddress}, because it
  * may change between runs and is never stored.
  */
 public final class SiteOptions {
@@ -139,18 +141,18 @@ public final class SiteOptions {
     /** Builds {@link SiteOptions}; each setter checks its value and names the setting when it is bad. */
     public static final class Builder {
         private final Path metadataDir;
-        private long minSize = 1 << 20;
+        private long minSize = Settings.MIN_SIZE.defaultLong();
         private int pieceSize;
-        private boolean webSeed = true;
-        private int hashJobs = 1;
-        private int hashQueue = 100;
+        private boolean webSeed = Settings.WEBSEED.defaultBoolean();
+        private int hashJobs = (int) Settings.HASH_JOBS.defaultLong();
+        private int hashQueue = (int) Settings.HASH_QUEUE.defaultLong();
         private Duration probeTtl = Duration.ofSeconds(2);
-        private long metadataMaxBytes = 256L << 20;
-        private int maxFolderFiles = 1000;
-        private long maxFolderBytes = 64L << 30;
-        private TorrentVersion torrentVersion = TorrentVersion.V1;
+        private long metadataMaxBytes = Settings.METADATA_MAX_MIB.defaultScaled();
+        private int maxFolderFiles = (int) Settings.MAX_FOLDER_FILES.defaultLong();
+        private long maxFolderBytes = Settings.MAX_FOLDER_BYTES.defaultLong();
+        private TorrentVersion torrentVersion = TorrentVersion.parse(Settings.TORRENT_VERSION.shownDefault());
         private String instanceId;
-        private Duration hashLease = Duration.ofSeconds(30);
+        private Duration hashLease = Duration.ofSeconds(Settings.HASH_LEASE.defaultLong());
 
         private Builder(Path metadataDir) {
             this.metadataDir = Objects.requireNonNull(metadataDir, "metadataDir");
@@ -158,10 +160,7 @@ public final class SiteOptions {
 
         /** Smallest file bridged, bytes (default 1 MiB). */
         public Builder minSize(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("minSize must not be negative, got " + bytes);
-            }
-            this.minSize = bytes;
+            this.minSize = Settings.MIN_SIZE.check(bytes);
             return this;
         }
 
@@ -179,19 +178,13 @@ public final class SiteOptions {
 
         /** Files hashed at once (default 1). */
         public Builder hashJobs(int n) {
-            if (n < 1 || n > 64) {
-                throw new IllegalArgumentException("hashJobs must be from 1 to 64, got " + n);
-            }
-            this.hashJobs = n;
+            this.hashJobs = (int) Settings.HASH_JOBS.check(n);
             return this;
         }
 
         /** Files that may wait for hashing (default 100). */
         public Builder hashQueue(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("hashQueue must be at least 1, got " + n);
-            }
-            this.hashQueue = n;
+            this.hashQueue = (int) Settings.HASH_QUEUE.check(n);
             return this;
         }
 
@@ -204,30 +197,21 @@ public final class SiteOptions {
             return this;
         }
 
-        /** Disk the metadata directory may use, bytes (default 256 MiB). */
+        /** Disk the metadata directory may use, bytes (default 256 MiB; at least 1 MiB). */
         public Builder metadataMaxBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("metadataMaxBytes must be at least 1, got " + bytes);
-            }
-            this.metadataMaxBytes = bytes;
+            this.metadataMaxBytes = Settings.METADATA_MAX_MIB.checkScaled(bytes);
             return this;
         }
 
         /** Most files in a directory's torrent (default 1000). */
         public Builder maxFolderFiles(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxFolderFiles must be at least 1, got " + n);
-            }
-            this.maxFolderFiles = n;
+            this.maxFolderFiles = (int) Settings.MAX_FOLDER_FILES.check(n);
             return this;
         }
 
         /** Most bytes in a directory's torrent (default 64 GiB). */
         public Builder maxFolderBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxFolderBytes must be at least 1, got " + bytes);
-            }
-            this.maxFolderBytes = bytes;
+            this.maxFolderBytes = Settings.MAX_FOLDER_BYTES.check(bytes);
             return this;
         }
 
@@ -246,11 +230,9 @@ public final class SiteOptions {
             return this;
         }
 
-        /** Lease of a hashing claim, renewed while hashing (default 30 s; at least 1 s). */
+        /** Lease of a hashing claim, renewed while hashing (default 30 s; 5 s to 1 h, as {@code torrent-bridge.hash-lease}). */
         public Builder hashLease(Duration lease) {
-            if (lease == null || lease.toMillis() < 1000 || lease.toHours() > 24) {
-                throw new IllegalArgumentException("hashLease must be from 1 s to 24 h, got " + lease);
-            }
+            Settings.HASH_LEASE.check(Objects.requireNonNull(lease, "hashLease").toSeconds());
             this.hashLease = lease;
             return this;
         }

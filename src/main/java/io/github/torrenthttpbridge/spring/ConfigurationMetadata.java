@@ -10,7 +10,7 @@ import io.github.torrenthttpbridge.servlet.BridgeSettings;
 
 /**
  * Writes {@code META-INF/spring-configuration-metadata.json} (IDE completion for {@code torrent-bridge.*} in
- * {@code application.properties}) from {@link BridgeSettings#PARAMETERS}, so it always names the same parameters,
+ * {@code application.properties}) from the settings table ({@link io.github.torrenthttpbridge.settings.Settings}), so it always names the same parameters,
  * defaults and meanings as the filter. Run by the build (process-classes).
  */
 final class ConfigurationMetadata {
@@ -30,12 +30,15 @@ final class ConfigurationMetadata {
         boolean first = true;
         for (var e : BridgeSettings.parameters()) {
             String def = e.shownDefault();
-            String type = def.equals("true") || def.equals("false") ? "java.lang.Boolean"
-                    : def.matches("\\d+") ? "java.lang.Long" : "java.lang.String";
+            String type = switch (e.kind()) {
+                case BOOLEAN -> "java.lang.Boolean";
+                case INTEGER -> "java.lang.Long";
+                default -> "java.lang.String";
+            };
             sb.append(first ? "" : ",\n").append("    {\"name\": ").append(quote(e.name()))
                     .append(", \"type\": ").append(quote(type))
                     .append(", \"description\": ").append(quote(capitalize(e.doc()) + "."));
-            if (!def.isEmpty() && !def.startsWith("(")) {
+            if (e.hasValueDefault()) {
                 sb.append(", \"defaultValue\": ").append(type.equals("java.lang.String") ? quote(def) : def);
             }
             sb.append(", \"sourceType\": ").append(quote(TorrentBridgeAutoConfiguration.class.getName())).append('}');

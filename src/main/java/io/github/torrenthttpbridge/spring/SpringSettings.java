@@ -30,7 +30,31 @@ final class SpringSettings {
                 binder.bind(name, Bindable.listOf(String.class)).ifBound(list -> out.put(name, String.join(",", list)));
             }
         }
+        io.github.torrenthttpbridge.settings.Settings.requireKnown(givenNames(environment), "property");
         BridgeSettings.parse(out::get, Path.of(System.getProperty("java.io.tmpdir")));
         return out;
+    }
+
+    /**
+     * The {@code torrent-bridge.*} names the application's property sources list, in the table's form
+     * ({@code maxUploadKib} and {@code max_upload_kib} read as {@code max-upload-kib}; list indexes dropped).
+     * Environment variables ({@code TORRENTBRIDGE_...}) are not listed: they are bound, not checked by name.
+     */
+    static java.util.Set<String> givenNames(Environment environment) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        if (environment instanceof org.springframework.core.env.ConfigurableEnvironment c) {
+            for (var source : c.getPropertySources()) {
+                if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> e) {
+                    for (String n : e.getPropertyNames()) {
+                        if (n.startsWith(BridgeSettings.PREFIX)) {
+                            names.add(BridgeSettings.PREFIX + n.substring(BridgeSettings.PREFIX.length())
+                                    .replaceAll("\\[\\d+]$", "").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                                    .replace('_', '-').toLowerCase(java.util.Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        }
+        return names;
     }
 }

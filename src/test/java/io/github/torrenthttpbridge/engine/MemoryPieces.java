@@ -49,6 +49,6 @@ class MemoryPieces implements PieceSource {
     /** A loopback engine that seeds plainly (every piece announced at once: the wire tests' ground). */
     static EngineConfig config(int maxOutstanding, int slots) {
         return new EngineConfig(InetAddress.getLoopbackAddress(), 0, false, 0, List.of(), false, 200, 50, 4096,
-                Duration.ofSeconds(30), maxOutstanding, 0, slots, 1024 * 1024).withSeeding(SeedingMode.PLAIN);
+                Duration.ofSeconds(30), maxOutstanding, 0, slots).withSeeding(SeedingMode.PLAIN);
     }
 }

@@ -45,7 +45,8 @@ class V2WireTest {
     @BeforeEach
     void start() throws Exception {
         engine = new WireEngine(new EngineConfig(InetAddress.getLoopbackAddress(), 0, false, 0, List.of(), false, 200, 50,
-                4096, Duration.ofSeconds(30), 100, 0, 4, 64 * 1024).withSeeding(SeedingMode.PLAIN));
+                4096, Duration.ofSeconds(30), 100, 0, 4).withBudgets(PeerBudgets.builder().sendBufferBytes(64 * 1024).build())
+                .withSeeding(SeedingMode.PLAIN));
         engine.start();
         hybrid = TorrentMetadata.parse(Fixtures.resource("single-hybrid.torrent"));
         hybridData = Fixtures.content("one.bin", 102_403);

@@ -128,7 +128,7 @@ class BridgeSettingsTest {
     void everyParameterIsDocumented() throws Exception {
         String webXml = java.nio.file.Files.readString(Path.of("webapp/WEB-INF/web.xml"));
         String readme = java.nio.file.Files.readString(Path.of("README.md"));
-        for (SettingsParser.Parameter e : SettingsParser.PARAMETERS) {
+        for (io.github.torrenthttpbridge.settings.Setting e : BridgeSettings.parameters()) {
             String name = e.name();
             String def = e.shownDefault();
             assertTrue(webXml.contains("<param-name>" + name + "</param-name>"), "web.xml lacks " + name);
@@ -148,7 +148,7 @@ class BridgeSettingsTest {
     @Test
     void documentedDefaultsAreTheRealOnes() {
         String defaults = parse(Map.of()).toString();
-        for (SettingsParser.Parameter p : SettingsParser.PARAMETERS) {
+        for (io.github.torrenthttpbridge.settings.Setting p : BridgeSettings.parameters()) {
             if (!p.shownDefault().startsWith("(")) {
                 assertEquals(defaults, parse(Map.of(p.name(), p.shownDefault())).toString(), p.name());
             }
@@ -165,5 +165,34 @@ class BridgeSettingsTest {
         assertEquals(0, s.port());
         assertEquals("https://example.org/site", s.publicUrl().toString());
         assertThrows(UnsupportedOperationException.class, () -> s.trackers().add("http://t"));
+    }
+
+    /** A typo in a name stops the start with one line naming the closest setting (it was ignored without a word). */
+    @Test
+    void anUnknownNameStopsTheStartWithTheClosestOne() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> BridgeSettings.parse(
+                Map.of("torrent-bridge.max-upload-kb", "100", "torrent-bridge.port", "0"), Path.of("/t"), "context parameter"));
+        assertEquals("unknown context parameter torrent-bridge.max-upload-kb (did you mean torrent-bridge.max-upload-kib?)",
+                ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> BridgeSettings.parse(
+                Map.of("torrent-bridge.trusted-proxy", "127.0.0.1"), Path.of("/t"), "parameter"));
+        assertTrue(ex.getMessage().contains("did you mean torrent-bridge.trusted-proxies?"), ex.getMessage());
+        assertEquals(100, BridgeSettings.parse(Map.of("torrent-bridge.max-upload-kib", "100", "other.name", "x"), Path.of("/t"),
+                "parameter").limits().maxUploadKiB(), "names without the prefix are not ours");
+    }
+
+    /** The builder and the parser give one message for one bad value: both check with the table's row. */
+    @Test
+    void oneCheckForTheBuilderAndTheParser() {
+        for (String[] c : new String[][] {{"hash-lease", "4"}, {"max-folder-files", "1000001"}, {"hash-queue", "100001"},
+                {"cache-mib", "-1"}, {"max-peers", "100001"}}) {
+            var fromText = assertThrows(IllegalArgumentException.class, () -> parse(Map.of("torrent-bridge." + c[0], c[1])));
+            var fromRow = assertThrows(IllegalArgumentException.class,
+                    () -> io.github.torrenthttpbridge.settings.Settings.named("torrent-bridge." + c[0]).orElseThrow().check(Long.parseLong(c[1])));
+            assertEquals(fromRow.getMessage(), fromText.getMessage(), c[0]);
+        }
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> BridgeSettings.builder(Path.of("/t")).hashLease(java.time.Duration.ofSeconds(4)));
+        assertEquals("bad value '4' for torrent-bridge.hash-lease: expected an integer from 5 to 3600", ex.getMessage());
     }
 }

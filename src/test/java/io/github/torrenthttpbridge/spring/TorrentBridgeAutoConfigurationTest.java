@@ -64,6 +64,41 @@ class TorrentBridgeAutoConfigurationTest {
     }
 
     @Test
+    void aMistypedPropertyStopsTheApplicationNamingTheClosestOne() {
+        web.withPropertyValues("torrent-bridge.max-upload-kb=100").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            List<String> messages = new ArrayList<>();
+            for (Throwable t = ctx.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.add(t.getMessage());
+            }
+            assertTrue(messages.contains("unknown property torrent-bridge.max-upload-kb (did you mean torrent-bridge.max-upload-kib?)"),
+                    messages.toString());
+        });
+        web.withPropertyValues("torrent-bridge.maxUploadKib=100", "torrent-bridge.include[0]=/files/*")
+                .run(ctx -> assertThat(ctx).hasNotFailed());
+    }
+
+    /** Each property's type and default in the metadata are its row's in the settings table. */
+    @Test
+    void theMetadataIsTheSettingsTable() {
+        String json = ConfigurationMetadata.json();
+        for (var s : io.github.torrenthttpbridge.settings.Settings.all()) {
+            String type = switch (s.kind()) {
+                case BOOLEAN -> "java.lang.Boolean";
+                case INTEGER -> "java.lang.Long";
+                default -> "java.lang.String";
+            };
+            String head = "{\"name\": \"" + s.name() + "\", \"type\": \"" + type + "\"";
+            assertTrue(json.contains(head), head);
+            if (s.kind() == io.github.torrenthttpbridge.settings.Setting.Kind.INTEGER) {
+                assertTrue(json.contains(head + ", \"description\": " + ConfigurationMetadata.quote(
+                        Character.toUpperCase(s.doc().charAt(0)) + s.doc().substring(1) + ".") + ", \"defaultValue\": " + s.shownDefault()),
+                        s.name());
+            }
+        }
+    }
+
+    @Test
     void offWithEnabledFalse() {
         web.withPropertyValues("torrent-bridge.enabled=false").run(ctx -> {
             assertThat(ctx).hasNotFailed();
