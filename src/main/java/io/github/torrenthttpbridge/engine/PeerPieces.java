@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
  * peers pass it on to each other (BEP 16's idea, without waiting for a piece to be passed on before showing the
  * next: the seed stays at its cap while the swarm lacks pieces). Once every piece is in the swarm, the seed sends a
  * peer pieces the others have only where they cannot carry them ({@link #needsTheSeed}): a peer with nobody to trade
- * with, a late arrival, a peer lagging the others, and, once finished peers are seen to leave at once, the peers
- * behind — then the rarest pieces it lacks. Whole pieces written to the peer count as its own, for clients that do not
+ * with, a late arrival, and, once finished peers are seen to leave at once, the peers behind — then the rarest pieces it lacks. Whole pieces written to the peer count as its own, for clients that do not
  * announce what they know we have. Runs under the connection's lock.
  */
 final class PeerPieces {
@@ -41,12 +40,6 @@ final class PeerPieces {
      * done, and with half the file the newcomer has something to trade.
      */
     static final double LATE_SHARE = 0.5;
-    /**
-     * A peer behind the connected peers' average by more than this share of the pieces is served by the seed, so the
-     * peers finish together rather than all waiting for the last (measured: 32.9 s, 1.00 copies without it; 32.4 s,
-     * 1.09 copies with it, bench/swarm.sh simultaneous).
-     */
-    static final double LAG_SHARE = 0.05;
 
     private final SeedTorrent torrent;
     private final SendQueue out;
@@ -203,13 +196,11 @@ final class PeerPieces {
     /**
      * Whether the peer should get pieces the swarm already has from the seed: it gained nothing from the others for
      * {@link #ISOLATED_NANOS}; or peers leave as soon as they are done (the swarm's uplinks shrink as it finishes)
-     * and it is behind (at most the average pieces): the seed's cap goes to the peers that would finish last; or it
-     * lags the average by more than {@link #LAG_SHARE} of the pieces;
+     * and it is behind (at most the average pieces): the seed's cap goes to the peers that would finish last;
      * or it arrived late and has less than {@link #LATE_SHARE} of the pieces, unless finished peers stay to upload.
      */
     private boolean needsTheSeed(long now) {
         return now - lastGainNanos > ISOLATED_NANOS || torrent.swarm.leaving(now) && torrent.swarm.behind(hasCount)
-                || torrent.swarm.behind(hasCount + (int) (pieceCount * LAG_SHARE))
                 || late && hasCount < pieceCount * LATE_SHARE && !torrent.swarm.staying(now);
     }
 
