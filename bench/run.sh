@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SIZE_MIB=${1:-256}
-JAR=$ROOT/target/torrent-http-bridge-cli.jar
+JAR=${JAR:-$ROOT/target/torrent-http-bridge-cli.jar}   # JAR=... to measure another build
 [ -f "$JAR" ] || mvn -B -q -ntp package -DskipTests
 W=$(mktemp -d /tmp/thb-bench.XXXXXX); chmod 755 "$W"
 PIDS=()
@@ -67,7 +67,7 @@ kill $LTPID; wait $LTPID 2>/dev/null || true
 # Sets COLD_<NAME>, WARM_<NAME> (MiB/s), COLDCPU_<NAME>, WARMCPU_<NAME> (s/GiB), ORIGIN_<NAME> (origin bytes / file)
 bridge_run() {
   local name=$1; shift
-  java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib $((SIZE_MIB + 256)) > "$W/seed.out" 2> "$W/seed.err" &
+  java -jar "$JAR" seed "$URL" --torrent "$W/mk.torrent" --bind 127.0.0.1 --port 0 --no-dht --cache-mib $((SIZE_MIB + 256)) ${SEED_ARGS:-} > "$W/seed.out" 2> "$W/seed.err" &
   local jp=$!; PIDS+=($jp)
   for i in $(seq 150); do grep -q "torrent port" "$W/seed.out" 2>/dev/null && break; sleep 0.2; done
   LEECH_PEER=127.0.0.1:$(awk '/torrent port/ {print $3}' "$W/seed.out")

@@ -25,8 +25,8 @@ final class PeerPieces {
      */
     static final long UNTRADED_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
-     * Shown pieces a peer may have on its way at once: about {@link #SHOWN_BYTES}, at least 2, at most
-     * {@link #MAX_SHOWN}. Enough to keep its requests going between two refills of its request queue (Transmission
+     * Shown pieces a peer may have on its way at once, at first: about {@link #SHOWN_BYTES}, at least 2, at most
+     * {@link #MAX_SHOWN}; more for a peer that takes more ({@link #window()}). Enough to keep its requests going between two refills of its request queue (Transmission
      * refills three times a second: with 256 KiB shown it took 0.4 MiB/s).
      */
     static final int MIN_SHOWN = 2;
@@ -46,6 +46,9 @@ final class PeerPieces {
     private final boolean economical;
     private final int pieceCount;
     private final int target;
+    private final long pieceLength;
+    /** Bytes written to the peer, halved once a second: about its last two seconds' worth. */
+    private long recentBytes;
     private final BitSet has = new BitSet();
     private final BitSet revealed = new BitSet();
     /** Bytes of each shown piece written to the peer, until it has the piece. */
@@ -67,7 +70,7 @@ final class PeerPieces {
         this.out = out;
         this.economical = mode == SeedingMode.ECONOMICAL;
         this.pieceCount = torrent.meta.pieceCount();
-        long pieceLength = Math.max(1, torrent.meta.pieceLength());
+        this.pieceLength = Math.max(1, torrent.meta.pieceLength());
         this.target = (int) Math.max(MIN_SHOWN, Math.min(MAX_SHOWN, (SHOWN_BYTES + pieceLength - 1) / pieceLength));
     }
 
@@ -112,6 +115,7 @@ final class PeerPieces {
      * gave the peer its last piece.
      */
     boolean sent(int piece, int length) {
+        recentBytes += length;
         if (has.get(piece)) {
             return false;
         }
@@ -179,7 +183,7 @@ final class PeerPieces {
             }
             return;
         }
-        while (onTheWay < target) {
+        while (onTheWay < window()) {
             int p = torrent.swarm.takeUnsent(has, revealed);
             if (p < 0 && needsTheSeed(now)) {
                 p = torrent.swarm.takeRarest(has, revealed);
@@ -202,6 +206,20 @@ final class PeerPieces {
     private boolean needsTheSeed(long now) {
         return now - lastGainNanos > ISOLATED_NANOS || torrent.swarm.leaving(now) && torrent.swarm.behind(hasCount)
                 || late && hasCount < pieceCount * LATE_SHARE && !torrent.swarm.staying(now);
+    }
+
+    /** Once a second: what the peer took longer ago counts half as much. */
+    void decay() {
+        recentBytes /= 2;
+    }
+
+    /**
+     * Pieces the peer may have on their way: {@link #SHOWN_BYTES} worth, or what it took in about its last two seconds
+     * if more (slow start: a fast peer alone with the seed, 500 MiB/s on loopback, is not held to a 1 MiB window).
+     */
+    private int window() {
+        long bytes = Math.max(SHOWN_BYTES, recentBytes);
+        return (int) Math.max(target, Math.min(pieceCount, (bytes + pieceLength - 1) / pieceLength));
     }
 
     /** Whether we announced {@code piece} to the peer (always, seeding plainly). */

@@ -190,6 +190,7 @@ final class PeerSession {
 
     /** Once a second (the engine's sweep): an isolated peer is shown what it lacks; a completed one that stayed goes. */
     void tick(long now) {
+        pieces.decay();
         if (pieces.stayed(now)) {
             conn.close("the peer completed the torrent and stays to upload");
             return;
