@@ -1,0 +1,2 @@
+/** The bridge's and the site's figures as Micrometer meters. */
+package io.github.torrenthttpbridge.metrics;
