@@ -23,7 +23,7 @@ final class PeerPieces {
      * (some clients never dial the peers a tracker names) and is shown everything, as by a plain seed. Longer than
      * {@link #ISOLATED_NANOS}: a swarm starting at once needs a few seconds before its peers have pieces to trade.
      */
-    static final long UNTRADED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final long UNTRADED_NANOS = TimeUnit.SECONDS.toNanos(5);
     /**
      * Shown pieces a peer may have on its way at once, at first: about {@link #SHOWN_BYTES}, at least 2, at most
      * {@link #MAX_SHOWN}; more for a peer that takes more ({@link #window()}). Enough to keep its requests going between two refills of its request queue (Transmission
@@ -68,10 +68,13 @@ final class PeerPieces {
     PeerPieces(SeedTorrent torrent, SendQueue out, SeedingMode mode) {
         this.torrent = torrent;
         this.out = out;
-        this.economical = mode == SeedingMode.ECONOMICAL;
         this.pieceCount = torrent.meta.pieceCount();
         this.pieceLength = Math.max(1, torrent.meta.pieceLength());
         this.target = (int) Math.max(MIN_SHOWN, Math.min(MAX_SHOWN, (SHOWN_BYTES + pieceLength - 1) / pieceLength));
+        // a torrent the first window would show whole is seeded plainly: showing its last piece with a Have makes
+        // the peer see a seed it is not yet interested in, and libtorrent 2.0 then closes the connection as an
+        // "uninteresting upload-only peer" (a one-piece torrent never downloaded: CrashRestartIT)
+        this.economical = mode == SeedingMode.ECONOMICAL && pieceCount > target;
     }
 
     /** What we have, right after the handshakes: everything (plain), or nothing and then the first shown pieces. */
@@ -169,7 +172,7 @@ final class PeerPieces {
             return;
         }
         if (torrent.swarm.alone() ? now - lastGainNanos > ISOLATED_NANOS : !everGained && now - lastGainNanos > UNTRADED_NANOS) {
-            // nobody to trade with (the only peer left, or it never got a piece from another in 10 s): shown what
+            // nobody to trade with (the only peer left, or it never got a piece from another in 5 s): shown what
             // it lacks, as a plain seed would, a batch at a time (its own request scheduling then keeps it at the cap:
             // clients that ask for little at a time crawl through a small window)
             for (int n = 0; n < ISOLATED_BATCH; n++) {
