@@ -236,9 +236,9 @@ public final class BridgeConfig {
         private java.nio.file.Path diskCacheDir;
         private io.github.torrenthttpbridge.engine.PeerBudgets peerBudgets = io.github.torrenthttpbridge.engine.PeerBudgets.defaults();
 
-        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.ECONOMICAL;
+        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.PLAIN;
 
-        /** How pieces are shown to peers (default economical: each piece leaves the seed about once per swarm). */
+        /** How pieces are shown to peers (default plain; economical: each piece leaves the seed about once per swarm). */
         public Builder seeding(io.github.torrenthttpbridge.engine.SeedingMode mode) {
             this.seeding = java.util.Objects.requireNonNull(mode, "seeding");
             return this;

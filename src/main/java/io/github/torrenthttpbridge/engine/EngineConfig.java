@@ -26,7 +26,7 @@ import java.util.List;
  *                           or null for the listener's own port and no {@code ip}; a port of 0 means the listener's
  * @param budgets            what one peer, one IP address and all peers may make the engine hold or do (the per-peer send
  *                           budget {@link PeerBudgets#sendBufferBytes()} among them)
- * @param seeding            how pieces are shown to peers (economical unless said otherwise)
+ * @param seeding            how pieces are shown to peers (plain unless said otherwise)
  */
 public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                            List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
@@ -39,7 +39,7 @@ public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled
         java.util.Objects.requireNonNull(seeding, "seeding");
     }
 
-    /** With economical seeding. */
+    /** With plain seeding. */
     public EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled, int dhtPort,
                         List<InetSocketAddress> dhtBootstrap, boolean dhtPublicRouters, int maxPeers,
                         int maxPeersPerTorrent, int maxPendingReads, Duration peerDiscoveryInterval,
@@ -47,7 +47,7 @@ public record EngineConfig(InetAddress bindAddress, int port, boolean dhtEnabled
                         InetSocketAddress announceAddress, PeerBudgets budgets) {
         this(bindAddress, port, dhtEnabled, dhtPort, dhtBootstrap, dhtPublicRouters, maxPeers, maxPeersPerTorrent,
                 maxPendingReads, peerDiscoveryInterval, maxOutstandingPerPeer, maxUploadBytesPerSecond, uploadSlots,
-                announceAddress, budgets, SeedingMode.ECONOMICAL);
+                announceAddress, budgets, SeedingMode.PLAIN);
     }
 
     /** With the default budgets. */

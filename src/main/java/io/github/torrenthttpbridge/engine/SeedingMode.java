@@ -6,10 +6,10 @@ import java.util.Locale;
 public enum SeedingMode {
     /**
      * Shows each peer a few pieces at a time that the swarm lacks, so each piece leaves the seed about once while the
-     * peers pass it on to each other; a peer with nobody to trade with gets whatever it lacks (the default).
+     * peers pass it on to each other; a peer with nobody to trade with gets whatever it lacks.
      */
     ECONOMICAL,
-    /** Announces every piece to every peer: each peer takes what it likes from the seed (an ordinary seed). */
+    /** Announces every piece to every peer: each peer takes what it likes from the seed (an ordinary seed; the default). */
     PLAIN;
 
     /** The mode named {@code name} (case-insensitive): {@code economical} or {@code plain}. */

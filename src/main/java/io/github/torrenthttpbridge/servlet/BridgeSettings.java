@@ -386,7 +386,7 @@ public final class BridgeSettings {
         private final io.github.torrenthttpbridge.engine.PeerBudgets.Builder budgets =
                 io.github.torrenthttpbridge.engine.PeerBudgets.builder();
 
-        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.ECONOMICAL;
+        private io.github.torrenthttpbridge.engine.SeedingMode seeding = io.github.torrenthttpbridge.engine.SeedingMode.PLAIN;
 
         /** How pieces are shown to peers. */
         public Builder seeding(io.github.torrenthttpbridge.engine.SeedingMode mode) {

@@ -92,8 +92,8 @@ public final class Settings {
             "peer connections per torrent", SITE, SEED);
     public static final Setting MAX_UPLOAD_KIB = integer("max-upload-kib", 0L, 0, 1L << 30, KIB,
             "upload rate cap for all torrents together, KiB/s (0 = no cap)", SITE, SEED);
-    public static final Setting SEEDING = row("seeding", Kind.CHOICE, "economical",
-            "how pieces are shown to peers: economical (each peer is shown a few pieces the swarm lacks, so each piece leaves the bridge about once per swarm and the peers pass it on; peers with nobody to trade with or arriving late get what they lack) or plain (every piece to every peer, as an ordinary seed)", SITE, SEED);
+    public static final Setting SEEDING = row("seeding", Kind.CHOICE, "plain",
+            "how pieces are shown to peers: economical (each peer is shown a few pieces the swarm lacks, so each piece leaves the bridge about once per swarm and the peers pass it on; peers with nobody to trade with or arriving late get what they lack) or plain (every piece to every peer, as an ordinary seed; the default until peers that do not read can no longer hold shown pieces)", SITE, SEED);
     public static final Setting ORIGIN_CONNECTIONS = integer("origin-connections", 8L, 1, 1024, 1,
             "concurrent connections the bridge opens to the origin", SITE, SEED);
     public static final Setting HASH_QUEUE = integer("hash-queue", 100L, 1, 100_000, 1,

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One swarm, economical seeding (the default): the demo site's 32 MiB file (web seeds off, the bridge's upload capped
+ * One swarm, economical seeding ({@code torrent-bridge.seeding=economical}): the demo site's 32 MiB file (web seeds off, the bridge's upload capped
  * at 4 MiB/s) and, all at once, six libtorrent leechers with 1 MiB/s uplinks that leave as soon as they are done, plus
  * one of each other interop client (aria2, Transmission, WebTorrent, qBittorrent, rtorrent), all finding each other by
  * the built-in tracker inside a network namespace. Every download must be byte-identical to the site's file, and the
@@ -49,6 +49,7 @@ class SwarmIT {
                     "--param", "torrent-bridge.origin=http://" + A + ":8080",
                     "--param", "torrent-bridge.webseed=false",
                     "--param", "torrent-bridge.max-upload-kib=4096",
+                    "--param", "torrent-bridge.seeding=economical",
                     "--param", "torrent-bridge.max-peers-per-ip=64",
                     "--param", "torrent-bridge.max-handshakes-per-ip=64",
                     "--param", "torrent-bridge.metadata-dir=" + dir.resolve("metadata")));
