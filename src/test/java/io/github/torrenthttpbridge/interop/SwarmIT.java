@@ -119,9 +119,9 @@ class SwarmIT {
             missing.removeAll(doneAt.keySet());
             assertEquals(List.of(), missing, "every client has the file, byte for byte: " + report + "\n"
                     + InteropMatrixIT.tail(site.stderr()));
-            // plain seeding uploads about 3 copies here; HTTP would send 11. A client that cannot reach the others
-            // (rtorrent keeps one peer per address) is served whole by the bridge, and so may be one more
-            assertTrue(copies <= dirs.size() / 3.0, report.toString());
+            // HTTP would send 11 copies; measured 2.6-3.3 in CI runs. A client that cannot reach the others (rtorrent
+            // keeps one peer per address) is served whole by the bridge, so the bound is generous: half the downloads
+            assertTrue(copies <= dirs.size() / 2.0, report.toString());
             assertTrue(completed >= LIBTORRENT_LEECHERS, "the libtorrent leechers' completions are counted: " + report);
         }
     }
